@@ -1,0 +1,4 @@
+"""Portico's Django project package."""
+from portal.celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,1 @@
+"""Portico's porting app: port orders, their workflow, carriers and the API."""

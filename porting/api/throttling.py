@@ -1,0 +1,15 @@
+"""Per-key request rate limit (PORTING_API_RATE); exceeding it is a 429 ``rate_limited``."""
+from __future__ import annotations
+
+from rest_framework.request import Request
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class ApiKeyRateThrottle(SimpleRateThrottle):
+    scope = "api_key"
+
+    def get_cache_key(self, request: Request, view: object) -> str | None:
+        client = request.user
+        if client is None or not getattr(client, "is_authenticated", False):
+            return None
+        return f"throttle_api_key_{client.key.pk}"

@@ -1,0 +1,19 @@
+"""API routes under /v1 (DESIGN §5)."""
+from django.urls import path
+
+from porting.api import views
+
+ORDER = "port-orders/<str:order_id>"
+
+urlpatterns = [
+    path("port-in-eligibility", views.EligibilityView.as_view(), name="eligibility"),
+    path("port-orders", views.PortOrderListView.as_view(), name="port-orders"),
+    path(ORDER, views.PortOrderDetailView.as_view(), name="port-order"),
+    path(f"{ORDER}/approve", views.PortOrderApproveView.as_view(), name="port-order-approve"),
+    path(f"{ORDER}/submit", views.PortOrderSubmitView.as_view(), name="port-order-submit"),
+    path(f"{ORDER}/cancel", views.PortOrderCancelView.as_view(), name="port-order-cancel"),
+    path(f"{ORDER}/events", views.PortOrderEventsView.as_view(), name="port-order-events"),
+    path(f"test-helpers/{ORDER}/foc", views.TestFocView.as_view(), name="test-foc"),
+    path(f"test-helpers/{ORDER}/reject", views.TestRejectView.as_view(), name="test-reject"),
+    path(f"test-helpers/{ORDER}/complete", views.TestCompleteView.as_view(), name="test-complete"),
+]

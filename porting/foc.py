@@ -1,0 +1,72 @@
+"""Business-day and FOC-window rules (DESIGN §4), counted in America/New_York."""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.utils import timezone
+
+EASTERN = ZoneInfo("America/New_York")
+MIN_BUSINESS_DAYS = 5
+MAX_CALENDAR_DAYS = 30
+EARLIEST_FOC_TIME = dt.time(8, 0)
+LATEST_FOC_TIME = dt.time(20, 0)
+
+
+@lru_cache(maxsize=16)
+def _us_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.US(years=year, observed=True)
+
+
+def is_business_day(day: dt.date) -> bool:
+    """A weekday that is not a US federal holiday (observed dates included)."""
+    return day.weekday() < 5 and day not in _us_holidays(day.year)
+
+
+def eastern_today(now: dt.datetime | None = None) -> dt.date:
+    return (now or timezone.now()).astimezone(EASTERN).date()
+
+
+def add_business_days(start: dt.date, count: int) -> dt.date:
+    day = start
+    while count > 0:
+        day += dt.timedelta(days=1)
+        if is_business_day(day):
+            count -= 1
+    return day
+
+
+def foc_window(now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
+    """(earliest, latest) requestable FOC dates as of now."""
+    today = eastern_today(now)
+    return add_business_days(today, MIN_BUSINESS_DAYS), today + dt.timedelta(days=MAX_CALENDAR_DAYS)
+
+
+def allowed_foc_dates(now: dt.datetime | None = None) -> list[dt.date]:
+    """Every business day that may be requested as the FOC date."""
+    earliest, latest = foc_window(now)
+    days = (latest - earliest).days
+    return [d for d in (earliest + dt.timedelta(days=i) for i in range(days + 1)) if is_business_day(d)]
+
+
+def foc_date_problem(day: dt.date, now: dt.datetime | None = None) -> str | None:
+    """Why ``day`` cannot be requested as the FOC date, or None when it can."""
+    earliest, latest = foc_window(now)
+    if day < earliest:
+        return f"must be at least {MIN_BUSINESS_DAYS} business days from today (the earliest is {earliest.isoformat()})"
+    if day > latest:
+        return f"must be at most {MAX_CALENDAR_DAYS} calendar days from today (the latest is {latest.isoformat()})"
+    if day.weekday() >= 5:
+        return "must be a business day, not a weekend"
+    if not is_business_day(day):
+        return f"must be a business day, not a US federal holiday ({_us_holidays(day.year).get(day)})"
+    return None
+
+
+def foc_time_problem(time: dt.time) -> str | None:
+    """Why ``time`` (Eastern) cannot be requested, or None when it can."""
+    if not EARLIEST_FOC_TIME <= time <= LATEST_FOC_TIME:
+        return "must be between 08:00 and 20:00 Eastern Time"
+    return None

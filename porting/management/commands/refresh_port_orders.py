@@ -1,0 +1,17 @@
+"""Poll the carriers for every open order they hold."""
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from porting.services import port_orders_refresh_open
+
+
+class Command(BaseCommand):
+    help = "Poll carriers for submitted and FOC-confirmed orders, in batches."
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument("--batch-size", type=int, default=None)
+
+    def handle(self, *args, **options) -> None:
+        count = port_orders_refresh_open(batch_size=options["batch_size"])
+        self.stdout.write(f"Polled {count} open port order(s).")

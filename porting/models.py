@@ -1,0 +1,258 @@
+"""Portico's data: platforms, accounts, API keys, port orders with their numbers, and events.
+
+The port-order lifecycle (DESIGN §4) lives here, as django-fsm-2 transitions on a protected
+status field. Transitions only change fields; they are called from ``porting.services`` alone,
+which also writes the audit event and schedules side effects after commit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+
+from porting.fields import EncryptedTextField, TypeIDField
+
+
+class Platform(models.Model):
+    """An API customer: owns API keys and accounts."""
+
+    id = TypeIDField(prefix="plat")
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Account(models.Model):
+    """A platform's end customer; port orders belong to one account."""
+
+    id = TypeIDField(prefix="acct")
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="accounts")
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id})"
+
+
+class ApiKey(models.Model):
+    """A platform's secret key. Only an HMAC of the key and a display prefix are stored."""
+
+    id = TypeIDField(prefix="key")
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=200, blank=True)
+    livemode = models.BooleanField(default=False)
+    prefix = models.CharField(max_length=16, help_text="The first characters of the key, to tell keys apart.")
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API key"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({'live' if self.livemode else 'test'})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class PortStatus(models.TextChoices):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    SUBMITTED = "submitted"
+    EXCEPTION = "exception"
+    FOC = "foc"
+    COMPLETE = "complete"
+    CANCELLED = "cancelled"
+
+
+TERMINAL_STATUSES = frozenset({PortStatus.COMPLETE, PortStatus.CANCELLED})
+# States in which the order is at the carrier and a poll can bring news.
+AT_CARRIER_STATUSES = frozenset({PortStatus.SUBMITTED, PortStatus.FOC})
+CANCELLABLE_STATUSES = [
+    PortStatus.DRAFT,
+    PortStatus.APPROVED,
+    PortStatus.SUBMITTED,
+    PortStatus.EXCEPTION,
+    PortStatus.FOC,
+]
+
+
+class NumberType(models.TextChoices):
+    LOCAL = "local"
+    TOLL_FREE = "toll_free"
+
+
+class PortOrder(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+    """One port-in request: numbers from one losing-carrier account, with the subscriber's details."""
+
+    id = TypeIDField(prefix="port")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="port_orders")
+    livemode = models.BooleanField(default=False)
+    status = FSMField(default=PortStatus.DRAFT, choices=PortStatus.choices, protected=True, db_index=True)
+
+    btn = models.CharField("billing telephone number", max_length=20, blank=True)
+    business_name = models.CharField(max_length=255, blank=True)
+    approver_name = models.CharField(max_length=100, blank=True)
+    account_number = EncryptedTextField(null=True, blank=True)
+    pin = EncryptedTextField(null=True, blank=True)
+    address_house_number = models.CharField(max_length=20, blank=True)
+    address_street_name = models.CharField(max_length=100, blank=True)
+    address_city = models.CharField(max_length=64, blank=True)
+    address_state = models.CharField(max_length=2, blank=True)
+    address_zip = models.CharField(max_length=10, blank=True)
+    requested_foc_date = models.DateField(null=True, blank=True)
+    requested_foc_time = models.TimeField(null=True, blank=True)
+
+    approval_signature = models.CharField(max_length=100, blank=True)
+    approval_ip = models.GenericIPAddressField(null=True, blank=True)
+    approval_user_agent = models.TextField(blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    rejection_code = models.CharField(max_length=64, blank=True)
+    rejection_message = models.TextField(blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+
+    foc_date = models.DateField(null=True, blank=True)
+    foc_time = models.TimeField(null=True, blank=True)
+
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    carrier_polled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["account", "livemode", "-id"], name="order_account_feed"),
+            models.Index(fields=["account", "livemode", "status", "-id"], name="order_account_status_feed"),
+            models.Index(fields=["status", "carrier_polled_at"], name="order_open_poll"),
+        ]
+
+    def __str__(self) -> str:
+        return self.id
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+    # --- transitions: field changes only ---------------------------------
+    @transition(field=status, source=PortStatus.DRAFT, target=PortStatus.APPROVED)
+    def approve(self, *, signature: str, ip: str, user_agent: str, at: dt.datetime) -> None:
+        self.approval_signature = signature
+        self.approval_ip = ip
+        self.approval_user_agent = user_agent
+        self.approved_at = at
+
+    @transition(field=status, source=PortStatus.APPROVED, target=PortStatus.DRAFT)
+    def clear_approval(self) -> None:
+        self.approval_signature = ""
+        self.approval_ip = None
+        self.approval_user_agent = ""
+        self.approved_at = None
+
+    @transition(field=status, source=[PortStatus.APPROVED, PortStatus.EXCEPTION], target=PortStatus.SUBMITTED)
+    def submit(self, *, at: dt.datetime) -> None:
+        self.submitted_at = at
+        self.rejection_code = ""
+        self.rejection_message = ""
+        self.rejected_at = None
+
+    @transition(field=status, source=[PortStatus.SUBMITTED, PortStatus.FOC], target=PortStatus.FOC)
+    def confirm_foc(self, *, date: dt.date, time: dt.time | None) -> None:
+        self.foc_date = date
+        self.foc_time = time
+
+    @transition(field=status, source=[PortStatus.SUBMITTED, PortStatus.FOC], target=PortStatus.EXCEPTION)
+    def reject(self, *, code: str, message: str, at: dt.datetime) -> None:
+        self.rejection_code = code
+        self.rejection_message = message
+        self.rejected_at = at
+        self.foc_date = None
+        self.foc_time = None
+
+    @transition(field=status, source=PortStatus.FOC, target=PortStatus.COMPLETE)
+    def complete(self, *, at: dt.datetime) -> None:
+        self.completed_at = at
+        self._purge_secrets()
+
+    @transition(field=status, source=CANCELLABLE_STATUSES, target=PortStatus.CANCELLED)
+    def cancel(self, *, at: dt.datetime) -> None:
+        self.cancelled_at = at
+        self._purge_secrets()
+
+    def _purge_secrets(self) -> None:
+        # PIN and account number are only needed until the port ends (DESIGN §4).
+        self.pin = None
+        self.account_number = None
+
+
+class PortOrderNumber(models.Model):
+    """A telephone number on a port order, with what the carrier lookup said about it."""
+
+    order = models.ForeignKey(PortOrder, on_delete=models.CASCADE, related_name="numbers")
+    position = models.PositiveIntegerField(default=0)
+    phone_number = models.CharField(max_length=20, db_index=True)
+    number_type = models.CharField(max_length=16, choices=NumberType.choices, default=NumberType.LOCAL)
+    losing_carrier_name = models.CharField(max_length=100, blank=True)
+    losing_carrier_spid = models.CharField(max_length=8, blank=True)
+    is_wireless = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["order", "position"]
+        constraints = [models.UniqueConstraint(fields=["order", "phone_number"], name="number_once_per_order")]
+
+    def __str__(self) -> str:
+        return self.phone_number
+
+
+class ActorType(models.TextChoices):
+    API_KEY = "api_key"
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    CARRIER = "carrier"
+    SYSTEM = "system"
+
+
+class Event(models.Model):
+    """One entry of an order's audit trail. Never edited or deleted."""
+
+    id = TypeIDField(prefix="evt")
+    order = models.ForeignKey(PortOrder, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=64)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    actor_type = models.CharField(max_length=16, choices=ActorType.choices)
+    actor_id = models.CharField(max_length=100, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["order", "id"], name="event_order_feed")]
+
+    def __str__(self) -> str:
+        return f"{self.type} on {self.order_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("events are never edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("events are never deleted")

@@ -1,0 +1,60 @@
+"""Business rules on a whole order: completeness for approval, the FOC window, the signature."""
+from __future__ import annotations
+
+import unicodedata
+
+from porting.errors import ValidationFailed, field_error
+from porting.foc import foc_date_problem, foc_time_problem
+from porting.models import PortOrder
+
+REQUIRED_FIELDS = [
+    ("btn", "/subscriber/btn"),
+    ("business_name", "/subscriber/business_name"),
+    ("approver_name", "/subscriber/approver_name"),
+    ("address_house_number", "/subscriber/address/house_number"),
+    ("address_street_name", "/subscriber/address/street_name"),
+    ("address_city", "/subscriber/address/city"),
+    ("address_state", "/subscriber/address/state"),
+    ("address_zip", "/subscriber/address/zip"),
+    ("requested_foc_date", "/requested_foc_date"),
+]
+WIRELESS_FIELDS = [("account_number", "/subscriber/account_number"), ("pin", "/subscriber/pin")]
+
+
+def check_complete(order: PortOrder) -> None:
+    """Raise ``incomplete_order`` listing every field approval needs that the order lacks."""
+    required = list(REQUIRED_FIELDS)
+    if any(n.is_wireless for n in order.numbers.all()):
+        required += WIRELESS_FIELDS
+    missing = [pointer for attr, pointer in required if getattr(order, attr) in (None, "")]
+    if missing:
+        raise ValidationFailed(
+            "The order is missing fields required for approval.",
+            code="incomplete_order",
+            errors=[field_error(p, "This field is required before the order can be approved.") for p in missing],
+        )
+
+
+def foc_errors(date, time) -> list[dict[str, str]]:  # noqa: ANN001 - dates and times from the order
+    errors = []
+    if date is not None and (problem := foc_date_problem(date)):
+        errors.append(field_error("/requested_foc_date", f"requested_foc_date {problem}."))
+    if time is not None and (problem := foc_time_problem(time)):
+        errors.append(field_error("/requested_foc_time", f"requested_foc_time {problem}."))
+    return errors
+
+
+def check_foc(order: PortOrder) -> None:
+    """The requested FOC must still be inside the window (time passes between create and submit)."""
+    errors = foc_errors(order.requested_foc_date, order.requested_foc_time)
+    if errors:
+        raise ValidationFailed("The requested FOC date or time is not allowed.", code="foc_date_invalid", errors=errors)
+
+
+def fold_name(name: str) -> str:
+    """Case and spacing folded, for comparing a typed signature with the approver's name."""
+    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def signature_matches(signature: str, approver_name: str) -> bool:
+    return bool(fold_name(signature)) and fold_name(signature) == fold_name(approver_name)

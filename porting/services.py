@@ -1,0 +1,451 @@
+"""The only code that creates or changes port orders (STYLE rules 1-3).
+
+Every function here is atomic, takes keyword-only arguments, locks the order it changes, calls
+the transition, writes the audit event in the same transaction, and schedules side effects
+(carrier calls) for after the commit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from porting.apikeys import DISPLAY_PREFIX_LENGTH, generate_api_key, hash_api_key
+from porting.carriers import CarrierError, CarrierUpdate, NumberLookup, carrier_for_mode
+from porting.eligibility import parse_number_list
+from porting.errors import ApprovalRequired, InvalidState, NotFound, ValidationFailed, field_error
+from porting.models import (
+    AT_CARRIER_STATUSES,
+    Account,
+    ActorType,
+    ApiKey,
+    Event,
+    Platform,
+    PortOrder,
+    PortOrderNumber,
+    PortStatus,
+)
+from porting.phone import NotAPhoneNumber, parse_e164
+from porting.rejections import REJECTION_CATALOGUE
+from porting.rules import check_complete, check_foc, foc_errors, signature_matches
+
+logger = logging.getLogger(__name__)
+
+SUBSCRIBER_FIELDS = {
+    "btn": "btn",
+    "business_name": "business_name",
+    "approver_name": "approver_name",
+    "account_number": "account_number",
+    "pin": "pin",
+}
+ADDRESS_FIELDS = {
+    "house_number": "address_house_number",
+    "street_name": "address_street_name",
+    "city": "address_city",
+    "state": "address_state",
+    "zip": "address_zip",
+}
+NULLABLE_FIELDS = {"account_number", "pin", "requested_foc_date", "requested_foc_time"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: an API key, the customer, a staff user, the carrier or the system."""
+
+    type: str
+    id: str = ""
+
+
+SYSTEM = Actor(ActorType.SYSTEM)
+
+
+# --- selectors ---------------------------------------------------------------
+def account_get_for_platform(*, platform_id: str, account_id: str) -> Account:
+    """The platform's account, or ``not_found`` (other platforms' accounts do not exist for it)."""
+    account = Account.objects.filter(pk=account_id, platform_id=platform_id).first()
+    if account is None:
+        raise NotFound(f"No such account: {account_id}")
+    return account
+
+
+def port_order_get(*, account: Account, livemode: bool, order_id: str) -> PortOrder:
+    """The account's order in this mode, or ``not_found`` with the same body whoever owns it."""
+    order = (
+        PortOrder.objects.filter(pk=order_id, account=account, livemode=livemode)
+        .prefetch_related("numbers")
+        .first()
+    )
+    if order is None:
+        raise NotFound(f"No such port order: {order_id}")
+    return order
+
+
+# --- helpers -----------------------------------------------------------------
+def _event(
+    order: PortOrder, type_: str, actor: Actor, *, from_status: str = "", to_status: str = "", data: dict | None = None
+) -> Event:
+    return Event.objects.create(
+        order=order,
+        type=type_,
+        from_status=from_status,
+        to_status=to_status,
+        actor_type=actor.type,
+        actor_id=actor.id,
+        data=data or {},
+    )
+
+
+def _locked(order: PortOrder) -> PortOrder:
+    """A fresh copy of the order, row-locked for the rest of the transaction."""
+    return PortOrder.objects.select_for_update().prefetch_related("numbers").get(pk=order.pk)
+
+
+def _transition(
+    order: PortOrder, name: str, actor: Actor, event_type: str, data: dict | None = None, **kwargs: Any
+) -> None:
+    method = getattr(order, name)
+    if not can_proceed(method):
+        raise InvalidState(f"Cannot {name.replace('_', ' ')} a port order in status '{order.status}'.")
+    from_status = order.status
+    method(**kwargs)
+    order.updated_at = timezone.now()
+    order.save()
+    _event(order, event_type, actor, from_status=from_status, to_status=order.status, data=data)
+
+
+def _lookup_numbers(raw_numbers: list[str], *, livemode: bool) -> list[NumberLookup]:
+    """Validate an order's numbers: E.164, no duplicates, portable, one losing carrier and type."""
+    parsed = parse_number_list(raw_numbers)
+    lookups = carrier_for_mode(livemode).lookup(parsed)
+    bad = [
+        field_error(f"/phone_numbers/{i}", f"{r.phone_number} is not portable ({r.reason}).")
+        for i, r in enumerate(lookups)
+        if not r.portable
+    ]
+    if bad:
+        raise ValidationFailed("Some phone numbers cannot be ported.", code="not_portable", errors=bad)
+    groups: OrderedDict[tuple[str, str], list[NumberLookup]] = OrderedDict()
+    for r in lookups:
+        groups.setdefault((r.losing_carrier_spid, r.number_type), []).append(r)
+    if len(groups) > 1:
+        raise ValidationFailed(
+            "One port order takes numbers of one losing carrier and one number type: "
+            "split them into one order per group.",
+            code="split_required",
+            extra={
+                "groups": [
+                    {
+                        "losing_carrier_spid": spid or None,
+                        "losing_carrier_name": members[0].losing_carrier_name or None,
+                        "number_type": number_type,
+                        "phone_numbers": [m.phone_number for m in members],
+                    }
+                    for (spid, number_type), members in groups.items()
+                ]
+            },
+        )
+    return lookups
+
+
+def _validate_fields(data: dict) -> None:
+    """Rules on single fields that need the domain: the BTN number and the FOC window."""
+    errors = []
+    subscriber = data.get("subscriber") or {}
+    btn = subscriber.get("btn")
+    if btn:
+        try:
+            if not parse_e164(btn).valid:
+                errors.append(field_error("/subscriber/btn", f"{btn} is not a valid telephone number."))
+        except NotAPhoneNumber as exc:
+            errors.append(field_error("/subscriber/btn", f"btn {exc}."))
+    foc = foc_errors(data.get("requested_foc_date"), data.get("requested_foc_time"))
+    if errors or foc:
+        code = "foc_date_invalid" if foc and not errors else "validation_error"
+        raise ValidationFailed("Some fields are invalid.", code=code, errors=errors + foc)
+
+
+def _assign(order: PortOrder, data: dict) -> list[str]:
+    """Merge ``data`` into the order (DESIGN §4 merge rules); return the paths that changed."""
+    changed = []
+
+    def put(attr: str, path: str, value: Any) -> None:
+        if value is None and attr not in NULLABLE_FIELDS:
+            value = ""
+        if getattr(order, attr) != value:
+            setattr(order, attr, value)
+            changed.append(path)
+
+    subscriber = data.get("subscriber") or {}
+    for key, attr in SUBSCRIBER_FIELDS.items():
+        if key in subscriber:
+            put(attr, f"subscriber.{key}", subscriber[key])
+    address = subscriber.get("address") or {}
+    for key, attr in ADDRESS_FIELDS.items():
+        if key in address:
+            put(attr, f"subscriber.address.{key}", address[key])
+    for key in ("requested_foc_date", "requested_foc_time"):
+        if key in data:
+            put(key, key, data[key])
+    return changed
+
+
+def _replace_numbers(order: PortOrder, lookups: list[NumberLookup]) -> None:
+    order.numbers.all().delete()
+    PortOrderNumber.objects.bulk_create(
+        PortOrderNumber(
+            order=order,
+            position=i,
+            phone_number=r.phone_number,
+            number_type=r.number_type,
+            losing_carrier_name=r.losing_carrier_name,
+            losing_carrier_spid=r.losing_carrier_spid,
+            is_wireless=r.is_wireless,
+        )
+        for i, r in enumerate(lookups)
+    )
+
+
+def _refetch(order: PortOrder) -> PortOrder:
+    return PortOrder.objects.prefetch_related("numbers").get(pk=order.pk)
+
+
+# --- services ----------------------------------------------------------------
+def port_order_create(*, account: Account, livemode: bool, data: dict, actor: Actor) -> PortOrder:
+    """Create a draft. Needs ``phone_numbers``; every other field present is validated."""
+    lookups = _lookup_numbers(data.get("phone_numbers"), livemode=livemode)
+    _validate_fields(data)
+    with transaction.atomic():
+        order = PortOrder(account=account, livemode=livemode)
+        _assign(order, data)
+        order.save()
+        _replace_numbers(order, lookups)
+        _event(
+            order, "port_order.created", actor, to_status=order.status,
+            data={"phone_numbers": [r.phone_number for r in lookups]},
+        )
+    return _refetch(order)
+
+
+def port_order_update(*, order: PortOrder, data: dict, actor: Actor) -> PortOrder:
+    """Merge changes into a draft, approved or exception order.
+
+    A real change to an approved order clears the approval (back to draft); an exception order
+    stays in exception, its rejection visible, until it is resubmitted.
+    """
+    if order.status not in (PortStatus.DRAFT, PortStatus.APPROVED, PortStatus.EXCEPTION):
+        raise InvalidState(f"A port order in status '{order.status}' cannot be updated.")
+    lookups = _lookup_numbers(data["phone_numbers"], livemode=order.livemode) if "phone_numbers" in data else None
+    _validate_fields(data)
+    with transaction.atomic():
+        order = _locked(order)
+        if order.status not in (PortStatus.DRAFT, PortStatus.APPROVED, PortStatus.EXCEPTION):
+            raise InvalidState(f"A port order in status '{order.status}' cannot be updated.")
+        changed = _assign(order, data)
+        if lookups is not None and [n.phone_number for n in order.numbers.all()] != [r.phone_number for r in lookups]:
+            _replace_numbers(order, lookups)
+            changed.insert(0, "phone_numbers")
+        if not changed:
+            return _refetch(order)
+        order.updated_at = timezone.now()
+        order.save()
+        _event(order, "port_order.updated", actor, data={"changed": changed})
+        if order.status == PortStatus.APPROVED:
+            _transition(order, "clear_approval", actor, "port_order.approval_cleared", data={"reason": "order updated"})
+    return _refetch(order)
+
+
+def port_order_approve(*, order: PortOrder, signature: str, ip: str, user_agent: str = "", actor: Actor) -> PortOrder:
+    """The customer's approval: a complete order, a valid FOC, and the approver's own name as signature."""
+    with transaction.atomic():
+        order = _locked(order)
+        if order.status != PortStatus.DRAFT:
+            raise InvalidState(f"Only a draft can be approved; this port order is '{order.status}'.")
+        check_complete(order)
+        check_foc(order)
+        if not signature_matches(signature, order.approver_name):
+            raise ValidationFailed(
+                "The signature must be the approver's full name.",
+                code="signature_mismatch",
+                errors=[field_error("/signature", "Does not match subscriber.approver_name.")],
+            )
+        _transition(
+            order, "approve", actor, "port_order.approved",
+            data={"signature": signature, "ip": ip, "user_agent": user_agent},
+            signature=signature, ip=ip, user_agent=user_agent, at=timezone.now(),
+        )
+    return _refetch(order)
+
+
+def port_order_submit(*, order: PortOrder, actor: Actor) -> PortOrder:
+    """Send an approved (or corrected exception) order to its carrier."""
+    with transaction.atomic():
+        order = _locked(order)
+        if order.status == PortStatus.DRAFT:
+            raise ApprovalRequired("The port order must be approved before it can be submitted.")
+        if order.status not in (PortStatus.APPROVED, PortStatus.EXCEPTION):
+            raise InvalidState(f"A port order in status '{order.status}' cannot be submitted.")
+        check_complete(order)
+        check_foc(order)
+        _transition(order, "submit", actor, "port_order.submitted", at=timezone.now())
+        order_id = order.pk
+        transaction.on_commit(lambda: _enqueue("port_order_send_to_carrier", order_id))
+    return _refetch(order)
+
+
+def port_order_cancel(*, order: PortOrder, actor: Actor, reason: str = "") -> PortOrder:
+    """Cancel an order that has not ended; the carrier is told if it had the order."""
+    with transaction.atomic():
+        order = _locked(order)
+        was_at_carrier = order.status in (AT_CARRIER_STATUSES | {PortStatus.EXCEPTION})
+        _transition(order, "cancel", actor, "port_order.cancelled", data={"reason": reason} if reason else None,
+                    at=timezone.now())
+        if was_at_carrier:
+            order_id = order.pk
+            transaction.on_commit(lambda: _enqueue("port_order_cancel_at_carrier", order_id))
+    return _refetch(order)
+
+
+def port_order_record_foc(
+    *, order: PortOrder, actor: Actor, date: dt.date | None = None, time: dt.time | None = None
+) -> PortOrder:
+    """The carrier confirmed the port date (FOC); defaults to the requested date and time."""
+    with transaction.atomic():
+        order = _locked(order)
+        date = date or order.requested_foc_date
+        time = time if time is not None else order.requested_foc_time
+        if date is None:
+            raise ValidationFailed("An FOC date is required.", errors=[field_error("/date", "This field is required.")])
+        _transition(order, "confirm_foc", actor, "port_order.foc",
+                    data={"date": date.isoformat(), "time": time.strftime("%H:%M") if time else None},
+                    date=date, time=time)
+    return _refetch(order)
+
+
+def port_order_record_rejection(*, order: PortOrder, actor: Actor, code: str, message: str = "") -> PortOrder:
+    """The carrier rejected the order; it waits in ``exception`` for a fix and a resubmission."""
+    if code not in REJECTION_CATALOGUE:
+        raise ValidationFailed(
+            f"Unknown rejection code {code!r}.",
+            errors=[field_error("/code", "Must be one of: " + ", ".join(REJECTION_CATALOGUE) + ".")],
+        )
+    message = message or REJECTION_CATALOGUE[code].reason
+    with transaction.atomic():
+        order = _locked(order)
+        _transition(order, "reject", actor, "port_order.exception", data={"code": code, "message": message},
+                    code=code, message=message, at=timezone.now())
+    return _refetch(order)
+
+
+def port_order_complete(*, order: PortOrder, actor: Actor) -> PortOrder:
+    """The numbers moved: the order is complete and its secrets are purged."""
+    with transaction.atomic():
+        order = _locked(order)
+        _transition(order, "complete", actor, "port_order.completed", at=timezone.now())
+    return _refetch(order)
+
+
+def _apply_carrier_update(order: PortOrder, update: CarrierUpdate, actor: Actor) -> PortOrder:
+    if update.kind == "foc":
+        return port_order_record_foc(order=order, actor=actor, date=update.foc_date, time=update.foc_time)
+    if update.kind == "exception":
+        return port_order_record_rejection(order=order, actor=actor, code=update.code, message=update.message)
+    if update.kind == "complete":
+        return port_order_complete(order=order, actor=actor)
+    raise ValueError(f"unknown carrier update {update.kind!r}")
+
+
+def port_order_refresh(*, order: PortOrder, force: bool = False) -> PortOrder:
+    """Ask the carrier about an order it holds, at most once per refresh interval.
+
+    The carrier is called outside any transaction; its answer is applied under the row lock and
+    only if the order is still in the state that was polled. A carrier failure is logged and the
+    order returned as it was: reading an order never fails because a carrier is down.
+    """
+    if order.status not in AT_CARRIER_STATUSES:
+        return order
+    carrier = carrier_for_mode(order.livemode)
+    interval = carrier.refresh_seconds if carrier.refresh_seconds is not None else settings.PORTING_REFRESH_SECONDS
+    now = timezone.now()
+    if not force and order.carrier_polled_at and (now - order.carrier_polled_at).total_seconds() < interval:
+        return order
+    polled_status = order.status
+    try:
+        update = carrier.poll(order)
+    except CarrierError as exc:
+        logger.warning("carrier %s poll failed for %s: %s", carrier.name, order.pk, exc.message)
+        update = None
+    PortOrder.objects.filter(pk=order.pk).update(carrier_polled_at=now)
+    if update is None:
+        return order
+    with transaction.atomic():
+        current = _locked(order)
+        if current.status != polled_status:
+            return _refetch(current)
+        return _apply_carrier_update(current, update, Actor(ActorType.CARRIER, carrier.name))
+
+
+def port_orders_refresh_open(*, batch_size: int | None = None) -> int:
+    """Poll every order the carriers hold, least recently polled first; returns how many were polled."""
+    batch_size = batch_size or settings.PORTING_REFRESH_BATCH_SIZE
+    ids = list(
+        PortOrder.objects.filter(status__in=AT_CARRIER_STATUSES)
+        .order_by("carrier_polled_at", "id")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), batch_size):
+        for order in PortOrder.objects.filter(pk__in=ids[start : start + batch_size]).prefetch_related("numbers"):
+            port_order_refresh(order=order)
+    return len(ids)
+
+
+def port_order_send_to_carrier(*, order_id: str) -> None:
+    """After commit: hand a submitted order to its carrier. A permanent failure becomes an exception."""
+    order = PortOrder.objects.prefetch_related("numbers").get(pk=order_id)
+    if order.status != PortStatus.SUBMITTED:
+        return
+    carrier = carrier_for_mode(order.livemode)
+    try:
+        carrier.submit(order)
+    except CarrierError as exc:
+        if not exc.permanent:
+            raise
+        port_order_record_rejection(order=order, actor=Actor(ActorType.CARRIER, carrier.name), code="other",
+                                    message=exc.message)
+
+
+def port_order_cancel_at_carrier(*, order_id: str) -> None:
+    """After commit: tell the carrier a submitted order was cancelled."""
+    order = PortOrder.objects.get(pk=order_id)
+    carrier_for_mode(order.livemode).cancel(order)
+
+
+def _enqueue(task_name: str, order_id: str) -> None:
+    from porting import tasks
+
+    getattr(tasks, task_name).delay(order_id)
+
+
+# --- platforms, accounts and keys ----------------------------------------------
+def api_key_create(*, platform: Platform, livemode: bool, name: str = "") -> tuple[ApiKey, str]:
+    """A new key for the platform; the raw key is returned once and never stored."""
+    raw = generate_api_key(livemode=livemode)
+    key = ApiKey.objects.create(
+        platform=platform, livemode=livemode, name=name,
+        prefix=raw[:DISPLAY_PREFIX_LENGTH], secret_hash=hash_api_key(raw),
+    )
+    return key, raw
+
+
+def api_key_revoke(*, key: ApiKey) -> ApiKey:
+    """Revoke a key: the next request with it fails with 401."""
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
