@@ -143,7 +143,9 @@ class ListQuerySerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=PortStatus.values, required=False)
     phone_number = serializers.CharField(max_length=16, required=False, help_text="E.164, or a part of a number.")
     limit = serializers.IntegerField(min_value=1, max_value=100, required=False, default=20)
-    cursor = serializers.RegexField(r"^port_[0-9a-z]{26}$", required=False, help_text="next_cursor of the previous page.")
+    cursor = serializers.RegexField(
+        r"^port_[0-9a-z]{26}$", required=False, help_text="next_cursor of the previous page."
+    )
 
 
 # --- documented responses ---------------------------------------------------------
