@@ -138,7 +138,6 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["porting.api.throttling.ApiKeyRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api_key": env.str("PORTING_API_RATE", default="6000/min")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "porting.api.errors.problem_exception_handler",
     "UNAUTHENTICATED_USER": None,
@@ -173,6 +172,8 @@ PORTING_CARRIER = env.str("PORTING_CARRIER", default="manual")
 PORTING_ACCOUNT_HEADER = env.str("PORTING_ACCOUNT_HEADER", default="DialStack-Account")
 PORTING_OPERATOR_NAME = env.str("PORTING_OPERATOR_NAME", default="Portico Demo Telecom")
 PORTING_TRUSTED_PROXY_COUNT = env.int("PORTING_TRUSTED_PROXY_COUNT", default=0)
+# Requests per API key, e.g. "6000/min"; "off" disables the limit.
+PORTING_API_RATE = env.str("PORTING_API_RATE", default="6000/min")
 # Seconds between two carrier polls of one live order on GET (test-mode orders: always 0).
 PORTING_REFRESH_SECONDS = env.int("PORTING_REFRESH_SECONDS", default=60)
 PORTING_REFRESH_BATCH_SIZE = env.int("PORTING_REFRESH_BATCH_SIZE", default=200)

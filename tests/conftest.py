@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from porting.models import Account, Platform
@@ -51,7 +52,12 @@ def clock():
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.SECURE_SSL_REDIRECT = False
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
+    # Production serves hashed files after collectstatic; tests read them from the finders.
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    cache.clear()  # rate-limit counters and refresh throttles do not leak between tests
+    yield
+    cache.clear()
 
 
 @dataclass

@@ -44,7 +44,8 @@ def test_it_answers_the_seed_example_verbatim(api):
 )
 def test_it_picks_the_sandbox_carrier_from_the_line_numbers_first_digit(api, number, carrier, spid, wireless):
     [entry] = api.post(URL, {"phone_numbers": [number]}, account=None).json()["portable_numbers"]
-    assert (entry["losing_carrier_name"], entry["losing_carrier_spid"], entry["is_wireless"]) == (carrier, spid, wireless)
+    found = (entry["losing_carrier_name"], entry["losing_carrier_spid"], entry["is_wireless"])
+    assert found == (carrier, spid, wireless)
     assert entry["account_number_required"] is wireless
 
 

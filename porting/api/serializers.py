@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from porting.models import PortStatus
@@ -38,6 +39,7 @@ class E164Field(serializers.CharField):
         return value
 
 
+@extend_schema_field({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "10:00"})
 class HHMMField(serializers.Field):
     """A time of day written ``HH:MM``."""
 

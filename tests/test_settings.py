@@ -1,0 +1,26 @@
+"""Settings come from the environment; a production-like environment passes check --deploy."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_check_deploy_reports_nothing_above_info_with_production_variables():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")}
+    env.update({
+        "SECRET_KEY": "k3Jx9!vQ2#pLz8@wR5^tY1&uI7*oP4(aS6)dF0_gH3+jK9-lZ2=xC5",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "porting.example.com",
+        "SITE_URL": "https://porting.example.com",
+        "DATABASE_URL": "sqlite:////tmp/portico-check.sqlite3",
+    })
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNINGS" not in result.stderr + result.stdout
