@@ -164,7 +164,10 @@ SPECTACULAR_SETTINGS = {
         "securitySchemes": {"BearerAuth": {"type": "http", "scheme": "bearer", "description": "sk_test_… or sk_live_…"}}
     },
     "AUTHENTICATION_WHITELIST": [],
-    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "porting.api.schema.forbid_unknown_request_keys",
+    ],
 }
 
 # --- Porting -----------------------------------------------------------------

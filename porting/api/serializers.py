@@ -27,6 +27,20 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+E164_SCHEMA = {"type": "string", "pattern": r"^\+[1-9][0-9]{6,14}$", "example": "+12025551234"}
+
+
+@extend_schema_field(E164_SCHEMA)
+class PhoneNumberStringField(serializers.CharField):
+    """A phone number string; the domain validates it so every bad entry gets its own pointer."""
+
+
+@extend_schema_field({"type": "string", "anyOf": [{"format": "ipv4"}, {"format": "ipv6"}], "example": "203.0.113.42"})
+class IPField(serializers.IPAddressField):
+    pass
+
+
+@extend_schema_field(E164_SCHEMA)
 class E164Field(serializers.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 16)
@@ -94,7 +108,7 @@ class SubscriberSerializer(StrictSerializer):
 
 class PortOrderWriteSerializer(StrictSerializer):
     phone_numbers = serializers.ListField(
-        child=serializers.CharField(max_length=32), max_length=1000,
+        child=PhoneNumberStringField(max_length=32), max_length=1000,
         help_text="E.164 numbers, 1 to 1,000, all of one losing carrier and number type.",
     )
     subscriber = SubscriberSerializer(required=False)
@@ -117,13 +131,13 @@ class PortOrderUpdateSerializer(PortOrderWriteSerializer):
 
 class EligibilityRequestSerializer(StrictSerializer):
     phone_numbers = serializers.ListField(
-        child=serializers.CharField(max_length=32, allow_blank=True), max_length=1000
+        child=PhoneNumberStringField(max_length=32, allow_blank=True), max_length=1000
     )
 
 
 class ApproveSerializer(StrictSerializer):
     signature = serializers.CharField(max_length=100, help_text="The approver's full name, typed.")
-    ip = serializers.IPAddressField(help_text="The IP address the customer approved from.")
+    ip = IPField(help_text="The IP address the customer approved from.")
     user_agent = serializers.CharField(max_length=1000, required=False, allow_blank=True)
 
 
