@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import can_proceed
+from django_fsm import ConcurrentTransition, can_proceed
 
 from porting.apikeys import DISPLAY_PREFIX_LENGTH, generate_api_key, hash_api_key
 from porting.carriers import CarrierError, CarrierUpdate, NumberLookup, carrier_for_mode
@@ -107,6 +107,14 @@ def _locked(order: PortOrder) -> PortOrder:
     return PortOrder.objects.select_for_update().prefetch_related("numbers").get(pk=order.pk)
 
 
+def _save(order: PortOrder) -> None:
+    """Save under optimistic locking: losing a race to another change is a 409, not a 500."""
+    try:
+        order.save()
+    except ConcurrentTransition:
+        raise InvalidState("The port order was changed by another request at the same time; fetch it and retry.")
+
+
 def _transition(
     order: PortOrder, name: str, actor: Actor, event_type: str, data: dict | None = None, **kwargs: Any
 ) -> None:
@@ -116,7 +124,7 @@ def _transition(
     from_status = order.status
     method(**kwargs)
     order.updated_at = timezone.now()
-    order.save()
+    _save(order)
     _event(order, event_type, actor, from_status=from_status, to_status=order.status, data=data)
 
 
@@ -254,7 +262,7 @@ def port_order_update(*, order: PortOrder, data: dict, actor: Actor) -> PortOrde
         if not changed:
             return _refetch(order)
         order.updated_at = timezone.now()
-        order.save()
+        _save(order)
         _event(order, "port_order.updated", actor, data={"changed": changed})
         if order.status == PortStatus.APPROVED:
             _transition(order, "clear_approval", actor, "port_order.approval_cleared", data={"reason": "order updated"})

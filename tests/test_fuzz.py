@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -15,6 +17,19 @@ from porting import services
 from tests.conftest import make_tenant
 
 EXAMPLES_PER_OPERATION = 30  # 12 operations: 360 cases
+
+
+@pytest.fixture
+def wsgi_app(db):
+    """A fresh handler (its middleware sees the test settings), with connections kept open across
+    requests as Django's own test client does, so the test's transaction survives on PostgreSQL."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield WSGIHandler()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -27,10 +42,9 @@ def fuzz_tenant(db):
     return tenant, order.pk
 
 
-def test_the_api_never_answers_5xx_and_matches_its_schema(fuzz_tenant):
+def test_the_api_never_answers_5xx_and_matches_its_schema(wsgi_app, fuzz_tenant):
     tenant, order_id = fuzz_tenant
-    # A fresh handler, so its middleware sees the test settings (no HTTPS redirect).
-    schema = schemathesis.openapi.from_wsgi("/v1/openapi.json", WSGIHandler())
+    schema = schemathesis.openapi.from_wsgi("/v1/openapi.json", wsgi_app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 12
     calls = 0
