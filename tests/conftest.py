@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.test.utils import override_settings
 from rest_framework.test import APIClient
 
 from porting.models import Account, Platform
@@ -49,12 +50,24 @@ def clock():
         yield traveller
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _test_settings():
+    """Session-wide, so handlers built once (live_server) see them too: plain HTTP, and static
+    files read from the finders (production serves hashed files after collectstatic)."""
+    from django.conf import settings as django_settings
+
+    override = override_settings(
+        SECURE_SSL_REDIRECT=False,
+        STORAGES={**django_settings.STORAGES,
+                  "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
+    )
+    override.enable()
+    yield
+    override.disable()
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
-    settings.SECURE_SSL_REDIRECT = False
-    # Production serves hashed files after collectstatic; tests read them from the finders.
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+def _clean_cache():
     cache.clear()  # rate-limit counters and refresh throttles do not leak between tests
     yield
     cache.clear()
@@ -150,3 +163,36 @@ def require_or_skip(env_flag: str, reason: str) -> None:
     if os.environ.get(env_flag) == "1":
         pytest.fail(f"{reason} ({env_flag}=1 requires it)")
     pytest.skip(reason)
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright; skipped (or failed, with PORTICO_REQUIRE_BROWSER=1) if absent."""
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not os.path.exists(path):
+        require_or_skip("PORTICO_REQUIRE_BROWSER", f"Debian's Chromium is not installed at {path}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_or_skip("PORTICO_REQUIRE_BROWSER", "playwright is not installed")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in tests are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "test-artifacts")
