@@ -1,4 +1,6 @@
 """Top-level routes: the API under /v1, its schema and docs, the admin."""
+import os
+
 from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
@@ -18,6 +20,21 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz),
 ]
+
+if os.environ.get("PORTICO_BENCH_HELLO") == "1":
+    # The benchmark's baseline: a bare DRF endpoint, mounted only when bench/api.py asks for it.
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+    class HelloView(APIView):
+        authentication_classes: list = []
+        permission_classes: list = []
+        throttle_classes: list = []
+
+        def get(self, request):  # noqa: ANN001, ANN201
+            return Response({"hello": "world"})
+
+    urlpatterns.append(path("bench/hello", HelloView.as_view()))
 
 handler404 = "porting.api.errors.not_found_view"
 handler500 = "porting.api.errors.server_error_view"

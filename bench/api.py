@@ -1,0 +1,184 @@
+#!/usr/bin/env python
+"""API benchmark (run by hand, not in CI): `make bench-api` or `.venv/bin/python bench/api.py`.
+
+Serves Portico with gunicorn (2 workers) on PostgreSQL holding 100,000 orders and measures, next
+to a bare DRF "hello" endpoint measured in the same run (these machines are noisy, so only the
+ratios mean something):
+
+  GET /v1/port-orders/{id}                 target: >= 0.35 of hello's requests/s
+  GET /v1/port-orders?limit=100            first page, and a page deep in the list: deep <= 1.5x first
+  POST /v1/port-in-eligibility (1,000 nos) target: p50 < 0.5 s
+  worker memory after warm-up              target: < 150 MB RSS
+
+Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portico_bench),
+BENCH_ORDERS (100000), BENCH_SECONDS per endpoint (5), BENCH_CLIENTS (4 processes).
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import multiprocessing
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portico_bench")
+ORDERS = int(os.environ.get("BENCH_ORDERS", "100000"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "4"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+SERVER_ENV = {
+    "DATABASE_URL": DATABASE_URL, "DEBUG": "false", "SECURE_SSL_REDIRECT": "false", "PORTING_API_RATE": "off",
+    "PORTICO_BENCH_HELLO": "1", "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING",
+    "SECRET_KEY": "bench-secret-key-not-for-production-0123456789abcdef",
+}
+
+
+def ensure_database() -> None:
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_data() -> dict:
+    """Migrate and load ORDERS draft orders (bulk, once); return a key, the account and ids."""
+    os.environ.update(SERVER_ENV)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from porting.fields import new_typeid
+    from porting.models import Account, PortOrder, PortOrderNumber
+    from porting.services import api_key_create
+
+    account = Account.objects.filter(name="bench").select_related("platform").first()
+    if account is None:
+        from porting.models import Platform
+
+        platform = Platform.objects.create(name="bench")
+        account = Account.objects.create(platform=platform, name="bench")
+    have = PortOrder.objects.filter(account=account).count()
+    batch = 5000
+    for start in range(have, ORDERS, batch):
+        orders = [
+            PortOrder(id=new_typeid("port"), account=account, livemode=False, btn=f"+1202{i % 8000000 + 2000000:07d}",
+                      business_name=f"Business {i}", approver_name="Jane Smith",
+                      address_house_number="123", address_street_name="Main St", address_city="Washington",
+                      address_state="DC", address_zip="20001", account_number="123456789", pin="1234")
+            for i in range(start, min(start + batch, ORDERS))
+        ]
+        PortOrder.objects.bulk_create(orders)
+        PortOrderNumber.objects.bulk_create(
+            PortOrderNumber(order=o, position=0, phone_number=o.btn, losing_carrier_name="Lumen",
+                            losing_carrier_spid="9102", is_wireless=False)
+            for o in orders
+        )
+        print(f"  loaded {min(start + batch, ORDERS)} / {ORDERS} orders", flush=True)
+    _, key = api_key_create(platform=account.platform, livemode=False, name="bench")
+    ids = list(PortOrder.objects.filter(account=account).order_by("-pk").values_list("pk", flat=True)[:ORDERS])
+    return {"key": key, "account": account.pk, "one": ids[len(ids) // 2], "deep_cursor": ids[int(len(ids) * 0.9)]}
+
+
+def worker(args: tuple) -> list[float]:
+    method, path, body, headers, seconds = args
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    latencies = []
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        start = time.perf_counter()
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        if response.status >= 400:
+            raise SystemExit(f"{method} {path}: HTTP {response.status}")
+        latencies.append(time.perf_counter() - start)
+    conn.close()
+    return latencies
+
+
+def measure(label: str, method: str, path: str, headers: dict, body: bytes | None = None,
+            clients: int = CLIENTS, seconds: float = SECONDS) -> dict:
+    worker((method, path, body, headers, 0.5))  # warm-up
+    with multiprocessing.Pool(clients) as pool:
+        started = time.perf_counter()
+        results = pool.map(worker, [(method, path, body, headers, seconds)] * clients)
+        elapsed = time.perf_counter() - started
+    latencies = sorted(x for r in results for x in r)
+    return {
+        "label": label, "rps": len(latencies) / elapsed, "p50": statistics.median(latencies),
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], "n": len(latencies),
+    }
+
+
+def worker_rss_mb(master_pid: int) -> list[float]:
+    out = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True).stdout.split()
+    sizes = []
+    for pid in out:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
+def main() -> None:
+    ensure_database()
+    print(f"Setting up {ORDERS} orders in {DATABASE_URL} …", flush=True)
+    data = setup_data()
+    env = {**os.environ, **SERVER_ENV}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        auth = {"Authorization": f"Bearer {data['key']}", "DialStack-Account": data["account"]}
+        numbers = json.dumps({"phone_numbers": [f"+1202{300 + i // 1000:03d}{i % 10000:04d}" for i in range(1000)]})
+        hello = measure("bare DRF hello", "GET", "/bench/hello", {})
+        one = measure("GET one order", "GET", f"/v1/port-orders/{data['one']}", auth)
+        first = measure("GET list limit=100, first page", "GET", "/v1/port-orders?limit=100", auth)
+        deep = measure("GET list limit=100, deep page", "GET",
+                       f"/v1/port-orders?limit=100&cursor={data['deep_cursor']}", auth)
+        eligibility = measure("POST eligibility, 1,000 numbers", "POST", "/v1/port-in-eligibility",
+                              {**auth, "Content-Type": "application/json"}, numbers.encode(), clients=1)
+        hello_again = measure("bare DRF hello (again)", "GET", "/bench/hello", {})
+        rss = worker_rss_mb(server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    floor = min(hello["rps"], hello_again["rps"])
+    print(f"\n{'endpoint':40} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'n':>7}")
+    for row in (hello, one, first, deep, eligibility, hello_again):
+        print(f"{row['label']:40} {row['rps']:9.1f} {row['p50'] * 1000:9.1f} {row['p99'] * 1000:9.1f} {row['n']:7}")
+    checks = [
+        ("GET one order / hello floor (req/s)", one["rps"] / floor, ">= 0.35", one["rps"] / floor >= 0.35),
+        ("deep page / first page (p50)", deep["p50"] / first["p50"], "<= 1.5", deep["p50"] / first["p50"] <= 1.5),
+        ("eligibility 1,000 numbers p50 (s)", eligibility["p50"], "< 0.5", eligibility["p50"] < 0.5),
+        ("largest worker RSS after warm-up (MB)", max(rss), "< 150", max(rss) < 150),
+    ]
+    print(f"\n{'check':42} {'value':>8}  target   result")
+    for name, value, target, ok in checks:
+        print(f"{name:42} {value:8.3f}  {target:7}  {'ok' if ok else 'MISSED'}")
+    sys.exit(0 if all(ok for *_, ok in checks) else 1)
+
+
+if __name__ == "__main__":
+    main()
