@@ -87,6 +87,11 @@ def setup_data() -> dict:
             for o in orders
         )
         print(f"  loaded {min(start + batch, ORDERS)} / {ORDERS} orders", flush=True)
+    if have < ORDERS:
+        from django.db import connection
+
+        with connection.cursor() as cursor:  # fresh planner statistics, as autovacuum would give
+            cursor.execute("ANALYZE")
     _, key = api_key_create(platform=account.platform, livemode=False, name="bench")
     ids = list(PortOrder.objects.filter(account=account).order_by("-pk").values_list("pk", flat=True)[:ORDERS])
     return {"key": key, "account": account.pk, "one": ids[len(ids) // 2], "deep_cursor": ids[int(len(ids) * 0.9)]}

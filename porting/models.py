@@ -138,6 +138,10 @@ class PortOrder(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["-id"]
+        permissions = [
+            ("work_portorder", "Can work port orders (transitions, comments)"),
+            ("reveal_portorder_secrets", "Can reveal the PIN and account number"),
+        ]
         indexes = [
             models.Index(fields=["account", "livemode", "-id"], name="order_account_feed"),
             models.Index(fields=["account", "livemode", "status", "-id"], name="order_account_status_feed"),
@@ -256,3 +260,19 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("events are never deleted")
+
+
+class Comment(models.Model):
+    """A staff note on an order (internal; never shown to API consumers)."""
+
+    id = TypeIDField(prefix="cmt")
+    order = models.ForeignKey(PortOrder, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="porting_comments")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on {self.order_id}"

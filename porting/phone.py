@@ -1,11 +1,14 @@
 """Telephone-number parsing: strict E.164 on input, NANP classification for the rest."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import phonenumbers
-from phonenumbers import PhoneNumberType, geocoder
+from phonenumbers import PhoneNumberType
 
 E164_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
 NANP_REGIONS = frozenset({"US", "CA"})
@@ -74,18 +77,19 @@ def parse_e164(value: object) -> ParsedNumber:
     return ParsedNumber(e164=value, region=region, valid=valid, toll_free=toll_free)
 
 
+@lru_cache(maxsize=1)
+def _npa_localities() -> dict[str, list[str]]:
+    # A small table generated from phonenumbers' geocoder (porting/data/generate_npa_localities.py):
+    # importing the geocoder itself costs every worker ~100 MB.
+    return json.loads((Path(__file__).parent / "data" / "npa_localities.json").read_text())
+
+
 def locality(parsed: ParsedNumber) -> tuple[str, str]:
-    """(city, state) of a NANP number's area code, from phonenumbers' geocoder; blanks when unknown."""
-    if not parsed.valid or parsed.toll_free:
+    """(city, state) of a NANP number's area code; blanks when unknown."""
+    if not parsed.valid or parsed.toll_free or not parsed.is_nanp:
         return "", ""
-    description = geocoder.description_for_number(phonenumbers.parse(parsed.e164, None), "en")
-    if description == "Washington D.C.":
-        return "Washington", "DC"
-    if ", " in description:
-        city, state = description.rsplit(", ", 1)
-        return city, state
-    state = US_STATES.get(description) or CA_PROVINCES.get(description) or ""
-    return "", state
+    city, state = _npa_localities().get(parsed.npa, ("", ""))
+    return city, state
 
 
 def rate_center(city: str, state: str) -> str:

@@ -7,23 +7,26 @@ the transition, writes the audit event in the same transaction, and schedules si
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
 from porting.apikeys import DISPLAY_PREFIX_LENGTH, generate_api_key, hash_api_key
 from porting.carriers import CarrierError, CarrierUpdate, NumberLookup, carrier_for_mode
+from porting.compiled import CompiledQuery, attach_prefetched
 from porting.eligibility import parse_number_list
 from porting.errors import ApprovalRequired, InvalidState, NotFound, ValidationFailed, field_error
 from porting.models import (
     AT_CARRIER_STATUSES,
-    Account,
     ActorType,
     ApiKey,
     Event,
@@ -67,23 +70,48 @@ SYSTEM = Actor(ActorType.SYSTEM)
 
 
 # --- selectors ---------------------------------------------------------------
-def account_get_for_platform(*, platform_id: str, account_id: str) -> Account:
-    """The platform's account, or ``not_found`` (other platforms' accounts do not exist for it)."""
-    account = Account.objects.filter(pk=account_id, platform_id=platform_id).first()
-    if account is None:
-        raise NotFound(f"No such account: {account_id}")
-    return account
+_NUMBER_COLUMNS = ["phone_number", "number_type", "losing_carrier_name", "losing_carrier_spid", "is_wireless"]
+_NUMBERS_AS_JSON = {
+    # One order's numbers as a JSON array of arrays, in position order, fetched with the order itself.
+    "postgresql": "SELECT COALESCE(json_agg(json_build_array({cols}) ORDER BY n.position), '[]'::json) "
+    "FROM porting_portordernumber n WHERE n.order_id = porting_portorder.id",
+    "sqlite": "SELECT COALESCE(json_group_array(json_array({cols})), '[]') FROM (SELECT * FROM "
+    "porting_portordernumber WHERE order_id = porting_portorder.id ORDER BY position) n",
+}
 
 
-def port_order_get(*, account: Account, livemode: bool, order_id: str) -> PortOrder:
-    """The account's order in this mode, or ``not_found`` with the same body whoever owns it."""
-    order = (
-        PortOrder.objects.filter(pk=order_id, account=account, livemode=livemode)
-        .prefetch_related("numbers")
-        .first()
+def _order_with_numbers(livemode: bool, *, order_id: str, account_id: str, platform_id: str) -> QuerySet:
+    sql = _NUMBERS_AS_JSON[connection.vendor].format(cols=", ".join(f"n.{c}" for c in _NUMBER_COLUMNS))
+    return (
+        PortOrder.objects.filter(pk=order_id, account_id=account_id, account__platform_id=platform_id,
+                                 livemode=livemode)
+        .order_by()
+        .annotate(numbers_json=RawSQL(sql, []))  # noqa: S611 - constant SQL above, no user input
     )
-    if order is None:
+
+
+_ORDER_OF_ACCOUNT = CompiledQuery(PortOrder, _order_with_numbers, ("order_id", "account_id", "platform_id"))
+
+
+def port_order_get(*, platform_id: str, account_id: str, livemode: bool, order_id: str) -> PortOrder:
+    """The account's order in this mode, or ``not_found`` with the same body whoever owns it.
+
+    One query: the order and its numbers (as JSON), compiled once per process (porting.compiled).
+    """
+    found = _ORDER_OF_ACCOUNT.fetch(bool(livemode), order_id=order_id, account_id=account_id, platform_id=platform_id)
+    if not found:
         raise NotFound(f"No such port order: {order_id}")
+    order = found[0]
+    rows = order.numbers_json
+    if isinstance(rows, str):
+        rows = json.loads(rows)
+    numbers = []
+    for position, row in enumerate(rows):
+        values = dict(zip(_NUMBER_COLUMNS, row, strict=True))
+        if values["is_wireless"] is not None:
+            values["is_wireless"] = bool(values["is_wireless"])
+        numbers.append(PortOrderNumber(order_id=order.pk, position=position, **values))
+    attach_prefetched(order, "numbers", numbers)
     return order
 
 
@@ -225,12 +253,12 @@ def _refetch(order: PortOrder) -> PortOrder:
 
 
 # --- services ----------------------------------------------------------------
-def port_order_create(*, account: Account, livemode: bool, data: dict, actor: Actor) -> PortOrder:
+def port_order_create(*, account_id: str, livemode: bool, data: dict, actor: Actor) -> PortOrder:
     """Create a draft. Needs ``phone_numbers``; every other field present is validated."""
     lookups = _lookup_numbers(data.get("phone_numbers"), livemode=livemode)
     _validate_fields(data)
     with transaction.atomic():
-        order = PortOrder(account=account, livemode=livemode)
+        order = PortOrder(account_id=account_id, livemode=livemode)
         _assign(order, data)
         order.save()
         _replace_numbers(order, lookups)

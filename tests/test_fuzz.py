@@ -36,7 +36,7 @@ def wsgi_app(db):
 def fuzz_tenant(db):
     tenant = make_tenant("Fuzz")
     order = services.port_order_create(
-        account=tenant.account, livemode=False, data={"phone_numbers": ["+12025550100"]},
+        account_id=tenant.account.pk, livemode=False, data={"phone_numbers": ["+12025550100"]},
         actor=services.Actor("system", "fuzz"),
     )
     return tenant, order.pk

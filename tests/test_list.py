@@ -18,7 +18,8 @@ def make_orders(api, count: int) -> list[str]:
     for i in range(count):
         body = order_body([f"+1202{300 + i:03d}0{i % 1000:03d}", f"+1202{300 + i:03d}0999"], requested_foc_date=None,
                           requested_foc_time=None)
-        ids.append(services.port_order_create(account=api.tenant.account, livemode=False, data=body, actor=actor).pk)
+        order = services.port_order_create(account_id=api.tenant.account.pk, livemode=False, data=body, actor=actor)
+        ids.append(order.pk)
     return ids
 
 

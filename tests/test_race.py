@@ -32,7 +32,7 @@ def approved_order():
     actor = services.Actor("system", "race")
     body = order_body()
     body["requested_foc_date"], body["requested_foc_time"] = dt.date(2026, 12, 18), dt.time(10, 0)
-    order = services.port_order_create(account=tenant.account, livemode=False, data=body, actor=actor)
+    order = services.port_order_create(account_id=tenant.account.pk, livemode=False, data=body, actor=actor)
     services.port_order_approve(order=order, signature="Jane Smith", ip="203.0.113.42", actor=actor)
     return tenant, order.pk
 

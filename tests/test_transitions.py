@@ -23,7 +23,7 @@ def order_in(status: str) -> PortOrder:
     body = order_body()
     body["requested_foc_date"] = dt.date(2026, 12, 18)
     body["requested_foc_time"] = dt.time(10, 0)
-    order = services.port_order_create(account=tenant.account, livemode=False, data=body, actor=ACTOR)
+    order = services.port_order_create(account_id=tenant.account.pk, livemode=False, data=body, actor=ACTOR)
     path = {
         S.DRAFT: [], S.APPROVED: ["approve"], S.SUBMITTED: ["approve", "submit"],
         S.FOC: ["approve", "submit", "foc"], S.EXCEPTION: ["approve", "submit", "reject"],

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
 from porting.apikeys import hash_api_key, looks_like_api_key
-from porting.models import ApiKey
+from porting.compiled import CompiledQuery
+from porting.models import Account, ApiKey
 
 BAD_KEY = "Invalid API key. Send 'Authorization: Bearer sk_test_…' or 'sk_live_…' with an active key."
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
@@ -20,14 +23,28 @@ class ApiClient:
     is_authenticated = True
     is_anonymous = False
 
-    def __init__(self, key: ApiKey) -> None:
+    def __init__(self, key: ApiKey, account_id: str | None) -> None:
         self.key = key
         self.platform_id = key.platform_id
         self.livemode = key.livemode
+        # The account header's value if that account belongs to the key's platform, else None.
+        self.account_id = account_id
 
     @property
     def actor_id(self) -> str:
         return self.key.pk
+
+
+def _active_key_with_account(variant: None, *, secret_hash: str, account_id: str):  # noqa: ANN202 - a queryset
+    return (
+        ApiKey.objects.filter(secret_hash=secret_hash, revoked_at__isnull=True)
+        .only("id", "platform_id", "livemode", "last_used_at")
+        .order_by()
+        .annotate(account_verified=Exists(Account.objects.filter(pk=account_id, platform_id=OuterRef("platform_id"))))
+    )[:1]
+
+
+ACTIVE_KEY_WITH_ACCOUNT = CompiledQuery(ApiKey, _active_key_with_account, ("secret_hash", "account_id"))
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -41,13 +58,16 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         raw_key = raw_key.strip()
         if scheme.lower() != "bearer" or not looks_like_api_key(raw_key):
             raise exceptions.AuthenticationFailed(BAD_KEY)
-        key = ApiKey.objects.filter(secret_hash=hash_api_key(raw_key), revoked_at__isnull=True).first()
+        account_id = request.headers.get(settings.PORTING_ACCOUNT_HEADER, "").strip()
+        # One query finds the key and checks that the account header names one of its platform's accounts.
+        found = ACTIVE_KEY_WITH_ACCOUNT.fetch(secret_hash=hash_api_key(raw_key), account_id=account_id)
+        key = found[0] if found else None
         if key is None:
             raise exceptions.AuthenticationFailed(BAD_KEY)
         now = timezone.now()
         if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        return ApiClient(key), key
+        return ApiClient(key, account_id if account_id and key.account_verified else None), key
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'

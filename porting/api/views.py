@@ -47,7 +47,11 @@ class ApiView(APIView):
 
 
 class AccountScopedView(ApiView):
-    """Resolves the account header once, after authentication: tenancy is enforced here."""
+    """Requires the account header, verified against the key's platform: tenancy is enforced here.
+
+    Authentication checks the header's account in the key's own query; an account of another
+    platform is as unknown as one that does not exist.
+    """
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -55,10 +59,15 @@ class AccountScopedView(ApiView):
         account_id = request.headers.get(header, "").strip()
         if not account_id:
             raise ValidationFailed(f"The {header} header is required for this endpoint.", code="account_header_missing")
-        self.account = services.account_get_for_platform(platform_id=request.user.platform_id, account_id=account_id)
+        if request.user.account_id != account_id:
+            raise NotFound(f"No such account: {account_id}")
+        self.account_id = account_id
 
     def get_order(self, order_id: str) -> PortOrder:
-        return services.port_order_get(account=self.account, livemode=self.request.user.livemode, order_id=order_id)
+        return services.port_order_get(
+            platform_id=self.request.user.platform_id, account_id=self.account_id,
+            livemode=self.request.user.livemode, order_id=order_id,
+        )
 
 
 class EligibilityView(ApiView):
@@ -84,7 +93,7 @@ class PortOrderListView(AccountScopedView):
     )
     def get(self, request: Request) -> Response:
         query = validated(s.ListQuerySerializer, request.query_params.dict())
-        orders = PortOrder.objects.filter(account=self.account, livemode=request.user.livemode)
+        orders = PortOrder.objects.filter(account_id=self.account_id, livemode=request.user.livemode)
         if "status" in query:
             orders = orders.filter(status=query["status"])
         if "phone_number" in query:
@@ -102,7 +111,7 @@ class PortOrderListView(AccountScopedView):
     def post(self, request: Request) -> Response:
         data = validated(s.PortOrderCreateSerializer, request.data)
         order = services.port_order_create(
-            account=self.account, livemode=request.user.livemode, data=data, actor=self.actor()
+            account_id=self.account_id, livemode=request.user.livemode, data=data, actor=self.actor()
         )
         return Response(port_order_json(order), status=status.HTTP_201_CREATED)
 

@@ -51,10 +51,10 @@ class Command(BaseCommand):
             "address": {"house_number": "123", "street_name": "Main St", "city": "Washington", "state": "DC",
                         "zip": "20001"},
         }
-        port_order_create(account=account, livemode=False, actor=actor,
+        port_order_create(account_id=account.pk, livemode=False, actor=actor,
                           data={"phone_numbers": ["+12025550100", "+12025550199"], "subscriber": subscriber})
         ready = port_order_create(
-            account=account, livemode=False, actor=actor,
+            account_id=account.pk, livemode=False, actor=actor,
             data={"phone_numbers": ["+12025553100"], "subscriber": {**subscriber, "btn": "+12025553100"},
                   "requested_foc_date": foc_date},
         )
