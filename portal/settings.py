@@ -20,7 +20,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "porting.admin_site.PorticoAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -180,6 +180,8 @@ PORTING_API_RATE = env.str("PORTING_API_RATE", default="6000/min")
 # Seconds between two carrier polls of one live order on GET (test-mode orders: always 0).
 PORTING_REFRESH_SECONDS = env.int("PORTING_REFRESH_SECONDS", default=60)
 PORTING_REFRESH_BATCH_SIZE = env.int("PORTING_REFRESH_BATCH_SIZE", default=200)
+# A submitted order with no carrier answer for this many business days needs the desk's attention.
+PORTING_DESK_STALE_BUSINESS_DAYS = env.int("PORTING_DESK_STALE_BUSINESS_DAYS", default=2)
 # Comma-separated Fernet keys, newest first; the first encrypts, all decrypt (rotation).
 # Unset: one key derived from SECRET_KEY (fine for a demo, set real keys in production).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])

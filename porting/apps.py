@@ -5,3 +5,4 @@ class PortingConfig(AppConfig):
     name = "porting"
     verbose_name = "Number porting"
     default_auto_field = "django.db.models.BigAutoField"
+

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -29,6 +30,7 @@ from porting.models import (
     AT_CARRIER_STATUSES,
     ActorType,
     ApiKey,
+    Comment,
     Event,
     Platform,
     PortOrder,
@@ -485,3 +487,56 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
     return key
+
+
+# --- the porting desk (staff in the admin) ---------------------------------------
+WORK_PERMISSION = "porting.work_portorder"
+REVEAL_PERMISSION = "porting.reveal_portorder_secrets"
+
+
+def staff_actor(user: Any) -> Actor:
+    return Actor(ActorType.STAFF, user.get_username())
+
+
+def _require(user: Any, permission: str) -> None:
+    if not user.has_perm(permission):
+        raise PermissionDenied(f"{user.get_username()} lacks the permission {permission}.")
+
+
+DESK_ACTIONS = {
+    "submit": lambda order, actor, data: port_order_submit(order=order, actor=actor),
+    "foc": lambda order, actor, data: port_order_record_foc(order=order, actor=actor, date=data["date"],
+                                                            time=data.get("time")),
+    "reject": lambda order, actor, data: port_order_record_rejection(order=order, actor=actor, code=data["code"],
+                                                                     message=data.get("message", "")),
+    "complete": lambda order, actor, data: port_order_complete(order=order, actor=actor),
+    "cancel": lambda order, actor, data: port_order_cancel(order=order, actor=actor, reason=data.get("reason", "")),
+}
+
+
+def port_order_desk_action(*, order: PortOrder, user: Any, action: str, data: dict | None = None) -> PortOrder:
+    """A transition the porting desk performs: the same services (rules, events, side effects) as the API."""
+    _require(user, WORK_PERMISSION)
+    if action not in DESK_ACTIONS:
+        raise ValidationFailed(f"Unknown action {action!r}.")
+    return DESK_ACTIONS[action](order, staff_actor(user), data or {})
+
+
+def port_order_comment(*, order: PortOrder, user: Any, body: str) -> Comment:
+    """An internal staff note on the order, shown in its timeline."""
+    _require(user, WORK_PERMISSION)
+    body = body.strip()
+    if not body:
+        raise ValidationFailed("A comment needs some text.", errors=[field_error("/body", "This field is required.")])
+    with transaction.atomic():
+        comment = Comment.objects.create(order=order, author=user, body=body)
+        _event(order, "comment.created", staff_actor(user), data={"comment_id": comment.pk})
+    return comment
+
+
+def port_order_reveal_secrets(*, order: PortOrder, user: Any) -> dict[str, str | None]:
+    """PIN and account number in full, for a permitted user; the reveal is written to the audit trail."""
+    _require(user, REVEAL_PERMISSION)
+    with transaction.atomic():
+        _event(order, "port_order.secrets_revealed", staff_actor(user), data={"fields": ["pin", "account_number"]})
+    return {"pin": order.pin, "account_number": order.account_number}
