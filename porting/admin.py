@@ -98,7 +98,7 @@ class NumberInline(admin.TabularInline):
 @admin.register(PortOrder)
 class PortOrderAdmin(admin.ModelAdmin):
     list_display = [
-        "id", "account", "status_badge", "number_count", "btn", "business_name", "losing_carrier",
+        "id", "account_name", "status_badge", "number_count", "btn", "business_name", "losing_carrier",
         "requested_foc_date", "foc", "submitted_at", "updated_at", "livemode",
     ]
     list_filter = ["status", NeedsActionFilter, "livemode", LosingCarrierFilter, "account__platform", "account"]
@@ -152,6 +152,10 @@ class PortOrderAdmin(admin.ModelAdmin):
                 on_order = PortOrderNumber.objects.filter(phone_number__contains=digits).values("order_id")
                 return queryset.filter(Q(pk__in=Subquery(on_order)) | Q(btn__contains=digits)), False
         return queryset.filter(Q(business_name__icontains=term) | Q(btn__contains=term)), False
+
+    @admin.display(description="account", ordering="account__name")
+    def account_name(self, order: PortOrder) -> str:
+        return order.account.name
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, order: PortOrder) -> str:
@@ -212,7 +216,7 @@ class PortOrderAdmin(admin.ModelAdmin):
                 if can_proceed(getattr(order, transition))]
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None):
-        order = self.get_object(request, object_id)
+        order = self.get_object(request, unquote(object_id))
         extra_context = extra_context or {}
         if order is not None:
             events = list(order.events.order_by("-pk"))

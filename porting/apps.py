@@ -6,3 +6,11 @@ class PortingConfig(AppConfig):
     verbose_name = "Number porting"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from porting.permissions import ensure_desk_groups
+
+        # After auth's own handler has created the permissions (it runs first: auth is listed earlier).
+        post_migrate.connect(ensure_desk_groups, dispatch_uid="porting.ensure_desk_groups")
+

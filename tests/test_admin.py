@@ -151,6 +151,13 @@ def test_the_order_page_masks_secrets_and_shows_only_allowed_buttons(agent):
     assert 'name="status"' not in html  # status is never a free field
 
 
+def test_the_order_page_works_through_the_admins_own_quoted_link(agent):
+    order = approved()
+    link = re.search(r'<th class="field-id"><a href="([^"]+)"', agent.get(LIST).content.decode()).group(1)
+    assert "_5F" in link  # the admin quotes the underscore of TypeIDs
+    assert 'data-action="submit"' in agent.get(link).content.decode()
+
+
 def test_the_timeline_lists_events_newest_first_with_who_and_how(agent):
     order = submitted()
     html = agent.get(f"{LIST}{order.pk}/change/").content.decode()
