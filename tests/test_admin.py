@@ -155,7 +155,8 @@ def test_the_order_page_works_through_the_admins_own_quoted_link(agent):
     order = approved()
     link = re.search(r'<th class="field-id"><a href="([^"]+)"', agent.get(LIST).content.decode()).group(1)
     assert "_5F" in link  # the admin quotes the underscore of TypeIDs
-    assert 'data-action="submit"' in agent.get(link).content.decode()
+    html = agent.get(link).content.decode()
+    assert order.pk in html and 'data-action="submit"' in html
 
 
 def test_the_timeline_lists_events_newest_first_with_who_and_how(agent):
