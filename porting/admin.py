@@ -77,7 +77,7 @@ class LosingCarrierFilter(admin.SimpleListFilter):
         if not value:
             return queryset
         name = "" if value == "unknown" else value
-        orders = PortOrderNumber.objects.filter(losing_carrier_name=name).values("order_id")
+        orders = PortOrderNumber.objects.filter(losing_carrier_name=name).order_by().values("order_id")
         return queryset.filter(pk__in=Subquery(orders))
 
 
@@ -149,7 +149,7 @@ class PortOrderAdmin(admin.ModelAdmin):
         if PHONE_SEARCH_RE.match(term):
             digits = re.sub(r"\D", "", term)
             if len(digits) >= 3:
-                on_order = PortOrderNumber.objects.filter(phone_number__contains=digits).values("order_id")
+                on_order = PortOrderNumber.objects.filter(phone_number__contains=digits).order_by().values("order_id")
                 return queryset.filter(Q(pk__in=Subquery(on_order)) | Q(btn__contains=digits)), False
         return queryset.filter(Q(business_name__icontains=term) | Q(btn__contains=term)), False
 

@@ -122,9 +122,10 @@ def _numbers_matching(text: str):  # noqa: ANN202 - a queryset
             "phone_number must be an E.164 number or a part of one (digits).",
             errors=[field_error("/phone_number", "Digits only, optionally starting with +.")],
         )
+    numbers = PortOrderNumber.objects.order_by()
     if text.startswith("+") and len(text) >= 11:
-        return PortOrderNumber.objects.filter(phone_number=text)
-    return PortOrderNumber.objects.filter(phone_number__contains=text)
+        return numbers.filter(phone_number=text)
+    return numbers.filter(phone_number__contains=text)
 
 
 class PortOrderDetailView(AccountScopedView):
