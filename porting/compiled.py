@@ -1,17 +1,29 @@
-"""Hot read paths: querysets compiled to SQL once per process, then run with ``Model.objects.raw``.
+"""Hot read paths: querysets compiled to SQL once per process, then run without the ORM's compiler.
 
 Django spends longer compiling a small query than PostgreSQL spends answering it. The lookups
-every API request makes (the key, the order, its numbers) are therefore compiled once, with
-sentinel strings standing for their parameters, and reused. Rows still go through the fields'
-converters (dates, encrypted values), exactly as ORM results do; the SQL is the ORM's own.
+every API request makes (the key; the order with its numbers) are therefore compiled once, with
+sentinel strings standing for their parameters, and reused: the SQL is the ORM's own, and rows
+go through the same converters (dates, encrypted values) and ``Model.from_db`` as ORM results.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from threading import Lock
+from typing import Any
 
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    slots: list[tuple[str, Any]]  # ("param", name) or ("const", value), in parameter order
+    converters: list[tuple[int, list, Any]]  # (column, converter functions, expression)
+    init_list: list[str]  # the model's attnames, in column order
+    model_columns: tuple[int, int]
+    annotations: list[tuple[str, int]]
 
 
 class CompiledQuery:
@@ -26,27 +38,52 @@ class CompiledQuery:
         self.model = model
         self.build = build
         self.params = params
-        self._compiled: dict[Hashable, tuple[str, list]] = {}
+        self._plans: dict[Hashable, _Plan] = {}
         self._lock = Lock()
 
-    def _compile(self, variant: Hashable) -> tuple[str, list]:
+    def _compile(self, variant: Hashable) -> _Plan:
         sentinels = {f"\x1fportico-param:{name}\x1f": name for name in self.params}
         queryset = self.build(variant, **{name: sentinel for sentinel, name in sentinels.items()})
-        sql, sample = queryset.query.sql_with_params()
+        compiler = queryset.query.get_compiler(DEFAULT_DB_ALIAS)
+        sql, sample = compiler.as_sql()
         slots = [("param", sentinels[value]) if value in sentinels else ("const", value) for value in sample]
         found = {name for kind, name in slots if kind == "param"}
         if found != set(self.params) or any(s in sql for s in sentinels):
             raise ValueError(f"{self.model.__name__} query: parameters {sorted(self.params)} must be whole values")
-        return sql, slots
+        select_fields = compiler.klass_info["select_fields"]
+        start, end = select_fields[0], select_fields[-1] + 1
+        converters = compiler.get_converters([column for column, _, _ in compiler.select])
+        return _Plan(
+            sql=sql,
+            slots=slots,
+            converters=[(pos, funcs, expression) for pos, (funcs, expression) in converters.items()],
+            init_list=[column.target.attname for column, _, _ in compiler.select[start:end]],
+            model_columns=(start, end),
+            annotations=list(compiler.annotation_col_map.items()),
+        )
 
     def fetch(self, variant: Hashable = None, **values: str) -> list[models.Model]:
-        compiled = self._compiled.get(variant)
-        if compiled is None:
+        plan = self._plans.get(variant)
+        if plan is None:
             with self._lock:
-                compiled = self._compiled.setdefault(variant, self._compile(variant))
-        sql, slots = compiled
-        params = [values[name] if kind == "param" else name for kind, name in slots]
-        return list(self.model.objects.raw(sql, params))
+                plan = self._plans.setdefault(variant, self._compile(variant))
+        connection = connections[DEFAULT_DB_ALIAS]
+        params = [values[name] if kind == "param" else name for kind, name in plan.slots]
+        with connection.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            rows = cursor.fetchall()
+        start, end = plan.model_columns
+        objects = []
+        for row in rows:
+            row = list(row)
+            for pos, funcs, expression in plan.converters:
+                for func in funcs:
+                    row[pos] = func(row[pos], expression, connection)
+            obj = self.model.from_db(DEFAULT_DB_ALIAS, plan.init_list, row[start:end])
+            for name, pos in plan.annotations:
+                setattr(obj, name, row[pos])
+            objects.append(obj)
+        return objects
 
 
 def attach_prefetched(instance: models.Model, relation: str, objects: list[models.Model]) -> None:

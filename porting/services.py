@@ -82,25 +82,26 @@ _NUMBERS_AS_JSON = {
 }
 
 
-def _order_with_numbers(livemode: bool, *, order_id: str, account_id: str, platform_id: str) -> QuerySet:
+def _order_with_numbers(livemode: bool, *, order_id: str, account_id: str) -> QuerySet:
     sql = _NUMBERS_AS_JSON[connection.vendor].format(cols=", ".join(f"n.{c}" for c in _NUMBER_COLUMNS))
     return (
-        PortOrder.objects.filter(pk=order_id, account_id=account_id, account__platform_id=platform_id,
-                                 livemode=livemode)
+        PortOrder.objects.filter(pk=order_id, account_id=account_id, livemode=livemode)
         .order_by()
         .annotate(numbers_json=RawSQL(sql, []))  # noqa: S611 - constant SQL above, no user input
     )
 
 
-_ORDER_OF_ACCOUNT = CompiledQuery(PortOrder, _order_with_numbers, ("order_id", "account_id", "platform_id"))
+_ORDER_OF_ACCOUNT = CompiledQuery(PortOrder, _order_with_numbers, ("order_id", "account_id"))
 
 
-def port_order_get(*, platform_id: str, account_id: str, livemode: bool, order_id: str) -> PortOrder:
+def port_order_get(*, account_id: str, livemode: bool, order_id: str) -> PortOrder:
     """The account's order in this mode, or ``not_found`` with the same body whoever owns it.
 
-    One query: the order and its numbers (as JSON), compiled once per process (porting.compiled).
+    ``account_id`` must be verified to belong to the caller's platform (the API's
+    AccountScopedView does it in the key's own query). One query: the order and its numbers
+    (as JSON), compiled once per process (porting.compiled).
     """
-    found = _ORDER_OF_ACCOUNT.fetch(bool(livemode), order_id=order_id, account_id=account_id, platform_id=platform_id)
+    found = _ORDER_OF_ACCOUNT.fetch(bool(livemode), order_id=order_id, account_id=account_id)
     if not found:
         raise NotFound(f"No such port order: {order_id}")
     order = found[0]

@@ -65,8 +65,7 @@ class AccountScopedView(ApiView):
 
     def get_order(self, order_id: str) -> PortOrder:
         return services.port_order_get(
-            platform_id=self.request.user.platform_id, account_id=self.account_id,
-            livemode=self.request.user.livemode, order_id=order_id,
+            account_id=self.account_id, livemode=self.request.user.livemode, order_id=order_id
         )
 
 
