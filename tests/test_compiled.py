@@ -9,8 +9,9 @@ from porting.models import PortOrder
 
 def test_it_returns_the_same_objects_as_the_orm(api):
     order = api.create()
-    query = CompiledQuery(PortOrder, lambda variant, *, order_id: PortOrder.objects.filter(pk=order_id, livemode=variant),
-                          ("order_id",))
+    query = CompiledQuery(
+        PortOrder, lambda variant, *, order_id: PortOrder.objects.filter(pk=order_id, livemode=variant), ("order_id",)
+    )
     [found] = query.fetch(False, order_id=order["id"])
     expected = PortOrder.objects.get(pk=order["id"])
     assert [getattr(found, f.attname) for f in PortOrder._meta.concrete_fields] == [
