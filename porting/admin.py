@@ -5,6 +5,7 @@ API); the order's fields are never edited directly.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django.contrib import admin, messages
@@ -20,6 +21,7 @@ from django_fsm import can_proceed
 
 from porting import services
 from porting.api.representations import mask_account_number
+from porting.api.views import pdf_response
 from porting.desk import NEEDS_ACTION, needs_action_q
 from porting.errors import PortingError
 from porting.forms import DESK_FORMS, CommentForm
@@ -227,6 +229,7 @@ class PortOrderAdmin(admin.ModelAdmin):
                 "can_work": request.user.has_perm(services.WORK_PERMISSION),
                 "can_reveal": request.user.has_perm(services.REVEAL_PERMISSION) and (order.pin or order.account_number),
                 "comment_form": CommentForm(),
+                "has_loa": order.loas.filter(superseded_at__isnull=True).exists(),
             })
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -236,6 +239,8 @@ class PortOrderAdmin(admin.ModelAdmin):
             path("<path:object_id>/desk/<str:action>/", wrap(self.desk_action_view), name="porting_portorder_desk"),
             path("<path:object_id>/comment/", wrap(self.comment_view), name="porting_portorder_comment"),
             path("<path:object_id>/reveal/", wrap(self.reveal_view), name="porting_portorder_reveal"),
+            path("<path:object_id>/loa/", wrap(self.loa_view), name="porting_portorder_loa"),
+            path("<path:object_id>/loa-preview/", wrap(self.loa_preview_view), name="porting_portorder_loa_preview"),
             *super().get_urls(),
         ]
 
@@ -286,6 +291,22 @@ class PortOrderAdmin(admin.ModelAdmin):
         services.port_order_comment(order=order, user=request.user, body=form.cleaned_data["body"])
         messages.success(request, "Note added.")
         return self._back(order)
+
+    def loa_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        order = self._order_or_404(request, object_id)
+        try:
+            loa = services.port_order_current_loa(order=order)
+        except PortingError as exc:
+            messages.error(request, exc.detail)
+            return self._back(order)
+        return pdf_response(bytes(loa.pdf), f"loa-{order.pk}.pdf", loa.sha256)
+
+    def loa_preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        from porting.loa import render_loa_pdf
+
+        order = self._order_or_404(request, object_id)
+        pdf = render_loa_pdf(order, preview=True)
+        return pdf_response(pdf, f"loa-preview-{order.pk}.pdf", hashlib.sha256(pdf).hexdigest())
 
     def reveal_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         order = self._order_or_404(request, object_id)

@@ -276,3 +276,28 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment {self.pk} on {self.order_id}"
+
+
+class LoaDocument(models.Model):
+    """A signed Letter of Authorization as rendered at approval. Immutable; superseded when the
+    approval is cleared (it stays, for the audit trail)."""
+
+    id = TypeIDField(prefix="loa")
+    order = models.ForeignKey(PortOrder, on_delete=models.CASCADE, related_name="loas")
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    content_sha256 = models.CharField(max_length=64, help_text="SHA-256 of what was authorized (canonical JSON).")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "LOA document"
+
+    def __str__(self) -> str:
+        return f"LOA {self.pk} for {self.order_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("LOA documents are immutable; supersede them instead")
+        super().save(*args, **kwargs)

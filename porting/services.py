@@ -7,6 +7,7 @@ the transition, writes the audit event in the same transaction, and schedules si
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 from collections import OrderedDict
@@ -32,6 +33,7 @@ from porting.models import (
     ApiKey,
     Comment,
     Event,
+    LoaDocument,
     Platform,
     PortOrder,
     PortOrderNumber,
@@ -296,7 +298,9 @@ def port_order_update(*, order: PortOrder, data: dict, actor: Actor) -> PortOrde
         _save(order)
         _event(order, "port_order.updated", actor, data={"changed": changed})
         if order.status == PortStatus.APPROVED:
-            _transition(order, "clear_approval", actor, "port_order.approval_cleared", data={"reason": "order updated"})
+            superseded = _supersede_loas(order)
+            _transition(order, "clear_approval", actor, "port_order.approval_cleared",
+                        data={"reason": "order updated", "superseded_loas": superseded})
     return _refetch(order)
 
 
@@ -319,6 +323,8 @@ def port_order_approve(*, order: PortOrder, signature: str, ip: str, user_agent:
             data={"signature": signature, "ip": ip, "user_agent": user_agent},
             signature=signature, ip=ip, user_agent=user_agent, at=timezone.now(),
         )
+        order_id = order.pk
+        transaction.on_commit(lambda: _enqueue("port_order_generate_loa", order_id))
     return _refetch(order)
 
 
@@ -541,3 +547,54 @@ def port_order_reveal_secrets(*, order: PortOrder, user: Any) -> dict[str, str |
     with transaction.atomic():
         _event(order, "port_order.secrets_revealed", staff_actor(user), data={"fields": ["pin", "account_number"]})
     return {"pin": order.pin, "account_number": order.account_number}
+
+
+# --- the Letter of Authorization ---------------------------------------------------
+def _supersede_loas(order: PortOrder) -> list[str]:
+    """Mark the order's current LOA superseded (it stays, for the audit trail)."""
+    current = list(LoaDocument.objects.filter(order=order, superseded_at__isnull=True).values_list("pk", flat=True))
+    LoaDocument.objects.filter(pk__in=current).update(superseded_at=timezone.now())
+    return current
+
+
+def port_order_current_loa(*, order: PortOrder) -> LoaDocument:
+    """The signed LOA of the order's current approval, or ``not_found``."""
+    loa = LoaDocument.objects.filter(order=order, superseded_at__isnull=True).order_by("-pk").first()
+    if loa is None:
+        raise NotFound(f"Port order {order.pk} has no signed LOA: it is generated when the order is approved.")
+    return loa
+
+
+def port_order_generate_loa(*, order_id: str) -> LoaDocument | None:
+    """After approval: render the signed LOA once, store it with its SHA-256, write ``loa.generated``."""
+    from porting.loa import Certificate, content_sha256, render_loa_pdf
+
+    order = PortOrder.objects.prefetch_related("numbers").get(pk=order_id)
+    if order.approved_at is None:
+        return None
+    existing = LoaDocument.objects.filter(order=order, superseded_at__isnull=True, created_at__gte=order.approved_at)
+    if existing.exists():
+        return existing.first()
+    approved_event = order.events.filter(type="port_order.approved").order_by("-pk").first()
+    certificate = Certificate(
+        signer_name=order.approval_signature,
+        signer_email=None,
+        ip=order.approval_ip,
+        user_agent=order.approval_user_agent or None,
+        consent_version=None,
+        method=f"API approval recorded by {approved_event.actor_type} {approved_event.actor_id}".strip()
+        if approved_event else "API approval",
+        sent_at=None,
+        viewed_at=None,
+        signed_at=order.approved_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    pdf = render_loa_pdf(order, certificate=certificate)
+    digest = hashlib.sha256(pdf).hexdigest()
+    with transaction.atomic():
+        locked = _locked(order)
+        if locked.approved_at != order.approved_at:
+            return None  # the approval was cleared while rendering; a new approval renders its own
+        loa = LoaDocument.objects.create(order=order, pdf=pdf, sha256=digest, content_sha256=content_sha256(order))
+        _event(order, "loa.generated", SYSTEM,
+               data={"loa_id": loa.pk, "sha256": digest, "content_sha256": loa.content_sha256})
+    return loa

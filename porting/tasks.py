@@ -20,3 +20,8 @@ def port_order_cancel_at_carrier(self, order_id: str) -> None:  # noqa: ANN001
 @shared_task
 def refresh_open_port_orders() -> int:
     return services.port_orders_refresh_open()
+
+
+@shared_task
+def port_order_generate_loa(order_id: str) -> None:
+    services.port_order_generate_loa(order_id=order_id)

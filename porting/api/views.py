@@ -1,13 +1,17 @@
 """API views: parse input, call one service, render (STYLE rule 4)."""
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Subquery
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -248,3 +252,39 @@ class TestCompleteView(TestHelperView):
     def post(self, request: Request, order_id: str) -> Response:
         order = self.get_order(order_id)
         return Response(port_order_json(services.port_order_complete(order=order, actor=self.carrier())))
+
+
+class PDFRenderer(BaseRenderer):
+    """Lets clients ask for ``application/pdf``; problem bodies still render as JSON."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: dict | None = None) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        return JSONRenderer().render(data)
+
+
+def pdf_response(pdf: bytes, filename: str, sha256_hex: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(sha256_hex)).decode()}:"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class PortOrderLoaView(AccountScopedView):
+    renderer_classes = [JSONRenderer, PDFRenderer]
+
+    @extend_schema(
+        operation_id="download_port_order_loa", parameters=[ACCOUNT_HEADER_PARAM],
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The signed LOA"),
+                   **problems(401, 404, 429)},
+        summary="Download the signed Letter of Authorization (PDF); 404 until the order is approved.",
+    )
+    def get(self, request: Request, order_id: str) -> HttpResponse:
+        loa = services.port_order_current_loa(order=self.get_order(order_id))
+        return pdf_response(bytes(loa.pdf), f"loa-{order_id}.pdf", loa.sha256)
