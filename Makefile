@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench-api clean
+.PHONY: run test lint check bench-api bench-loa clean
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -12,7 +12,17 @@ $(PY):
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv python3-pip && \
 	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 
+# WeasyPrint (the LOA PDF) needs Pango from the system.
+SYSTEM_LIBS := libpango-1.0.so.0 libpangoft2-1.0.so.0
+
 $(STAMP): $(PY) pyproject.toml
+	@for lib in $(SYSTEM_LIBS); do ldconfig -p 2>/dev/null | grep -q "$$lib" || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Pango for WeasyPrint (Debian packages)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; \
+	fi
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
@@ -31,6 +41,9 @@ lint: $(STAMP)
 
 bench-api: $(STAMP)
 	$(PY) bench/api.py
+
+bench-loa: $(STAMP)
+	$(PY) bench/loa.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
