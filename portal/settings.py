@@ -183,6 +183,8 @@ PORTING_TRUSTED_PROXY_COUNT = env.int("PORTING_TRUSTED_PROXY_COUNT", default=0)
 PORTING_API_RATE = env.str("PORTING_API_RATE", default="6000/min")
 # Seconds between two carrier polls of one live order on GET (test-mode orders: always 0).
 PORTING_REFRESH_SECONDS = env.int("PORTING_REFRESH_SECONDS", default=60)
+# Lifetime of an emailed signing link, in seconds (default 7 days).
+PORTING_SIGNING_LINK_TTL = env.int("PORTING_SIGNING_LINK_TTL", default=7 * 24 * 3600)
 PORTING_REFRESH_BATCH_SIZE = env.int("PORTING_REFRESH_BATCH_SIZE", default=200)
 # A submitted order with no carrier answer for this many business days needs the desk's attention.
 PORTING_DESK_STALE_BUSINESS_DAYS = env.int("PORTING_DESK_STALE_BUSINESS_DAYS", default=2)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="openapi-schema", authentication_classes=[],
                                                  permission_classes=[]), name="api-docs"),
     path("admin/", admin.site.urls),
+    path("", include("porting.urls")),
     path("healthz", healthz),
 ]
 

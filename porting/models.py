@@ -20,6 +20,9 @@ class Platform(models.Model):
 
     id = TypeIDField(prefix="plat")
     name = models.CharField(max_length=200)
+    notification_email = models.EmailField(
+        blank=True, help_text="Told when a customer declines an approval request the platform sent."
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -301,3 +304,47 @@ class LoaDocument(models.Model):
         if not self._state.adding:
             raise ValueError("LOA documents are immutable; supersede them instead")
         super().save(*args, **kwargs)
+
+
+class ApprovalRequestStatus(models.TextChoices):
+    SENT = "sent"
+    VIEWED = "viewed"
+    SIGNED = "signed"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+OPEN_APPROVAL_STATUSES = (ApprovalRequestStatus.SENT, ApprovalRequestStatus.VIEWED)
+
+
+class ApprovalRequest(models.Model):
+    """An emailed link asking the customer to review and sign the order. Only the token's hash is stored."""
+
+    id = TypeIDField(prefix="apr")
+    order = models.ForeignKey(PortOrder, on_delete=models.CASCADE, related_name="approval_requests")
+    email = models.EmailField()
+    name = models.CharField(max_length=100, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(max_length=16, choices=ApprovalRequestStatus.choices,
+                              default=ApprovalRequestStatus.SENT)
+    requested_by_type = models.CharField(max_length=16, choices=ActorType.choices)
+    requested_by_id = models.CharField(max_length=100, blank=True)
+    requester_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    viewed_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    revoke_reason = models.CharField(max_length=200, blank=True)
+    signer_ip = models.GenericIPAddressField(null=True, blank=True)
+    signer_user_agent = models.TextField(blank=True)
+    consent_version = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.pk} to {self.email}"

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import secrets
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -29,8 +30,11 @@ from porting.eligibility import parse_number_list
 from porting.errors import ApprovalRequired, InvalidState, NotFound, ValidationFailed, field_error
 from porting.models import (
     AT_CARRIER_STATUSES,
+    OPEN_APPROVAL_STATUSES,
     ActorType,
     ApiKey,
+    ApprovalRequest,
+    ApprovalRequestStatus,
     Comment,
     Event,
     LoaDocument,
@@ -297,6 +301,7 @@ def port_order_update(*, order: PortOrder, data: dict, actor: Actor) -> PortOrde
         order.updated_at = timezone.now()
         _save(order)
         _event(order, "port_order.updated", actor, data={"changed": changed})
+        _revoke_open_requests(order, actor, "the order changed after the link was sent")
         if order.status == PortStatus.APPROVED:
             superseded = _supersede_loas(order)
             _transition(order, "clear_approval", actor, "port_order.approval_cleared",
@@ -304,8 +309,14 @@ def port_order_update(*, order: PortOrder, data: dict, actor: Actor) -> PortOrde
     return _refetch(order)
 
 
-def port_order_approve(*, order: PortOrder, signature: str, ip: str, user_agent: str = "", actor: Actor) -> PortOrder:
-    """The customer's approval: a complete order, a valid FOC, and the approver's own name as signature."""
+def port_order_approve(
+    *, order: PortOrder, signature: str, ip: str, user_agent: str = "", actor: Actor,
+    approval_request: ApprovalRequest | None = None,
+) -> PortOrder:
+    """The customer's approval: a complete order, a valid FOC, and the approver's own name as signature.
+
+    Open signing links die (except ``approval_request``, the one being signed).
+    """
     with transaction.atomic():
         order = _locked(order)
         if order.status != PortStatus.DRAFT:
@@ -323,6 +334,8 @@ def port_order_approve(*, order: PortOrder, signature: str, ip: str, user_agent:
             data={"signature": signature, "ip": ip, "user_agent": user_agent},
             signature=signature, ip=ip, user_agent=user_agent, at=timezone.now(),
         )
+        _revoke_open_requests(order, actor, "the order was approved another way",
+                              keep=approval_request.pk if approval_request else None)
         order_id = order.pk
         transaction.on_commit(lambda: _enqueue("port_order_generate_loa", order_id))
     return _refetch(order)
@@ -351,6 +364,7 @@ def port_order_cancel(*, order: PortOrder, actor: Actor, reason: str = "") -> Po
         was_at_carrier = order.status in (AT_CARRIER_STATUSES | {PortStatus.EXCEPTION})
         _transition(order, "cancel", actor, "port_order.cancelled", data={"reason": reason} if reason else None,
                     at=timezone.now())
+        _revoke_open_requests(order, actor, "the order was cancelled")
         if was_at_carrier:
             order_id = order.pk
             transaction.on_commit(lambda: _enqueue("port_order_cancel_at_carrier", order_id))
@@ -576,7 +590,22 @@ def port_order_generate_loa(*, order_id: str) -> LoaDocument | None:
     if existing.exists():
         return existing.first()
     approved_event = order.events.filter(type="port_order.approved").order_by("-pk").first()
-    certificate = Certificate(
+    signed = order.approval_requests.filter(status=ApprovalRequestStatus.SIGNED,
+                                            signed_at__gte=order.approved_at).order_by("-pk").first()
+
+    def utc(value: dt.datetime | None) -> str | None:
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+    if signed is not None:
+        certificate = Certificate(
+            signer_name=order.approval_signature, signer_email=signed.email, ip=order.approval_ip,
+            user_agent=order.approval_user_agent or None, consent_version=signed.consent_version,
+            method=f"Signed on the Portico signing page (link {signed.pk})",
+            sent_at=utc(signed.created_at), viewed_at=utc(signed.viewed_at), signed_at=utc(order.approved_at),
+        )
+    else:
+        certificate = None
+    certificate = certificate or Certificate(
         signer_name=order.approval_signature,
         signer_email=None,
         ip=order.approval_ip,
@@ -598,3 +627,121 @@ def port_order_generate_loa(*, order_id: str) -> LoaDocument | None:
         _event(order, "loa.generated", SYSTEM,
                data={"loa_id": loa.pk, "sha256": digest, "content_sha256": loa.content_sha256})
     return loa
+
+
+# --- approval requests: the emailed signing link ------------------------------------
+ESIGN_CONSENT_VERSION = "esign-consent-2026-11"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _request_event(request: ApprovalRequest, kind: str, actor: Actor, **data: Any) -> None:
+    _event(request.order, f"approval_request.{kind}", actor, data={"approval_request_id": request.pk, **data})
+
+
+def _revoke_open_requests(order: PortOrder, actor: Actor, reason: str, keep: str | None = None) -> None:
+    now = timezone.now()
+    for request in order.approval_requests.filter(status__in=OPEN_APPROVAL_STATUSES).exclude(pk=keep or ""):
+        request.status, request.revoked_at, request.revoke_reason = ApprovalRequestStatus.REVOKED, now, reason
+        request.save(update_fields=["status", "revoked_at", "revoke_reason"])
+        _request_event(request, "revoked", actor, reason=reason)
+
+
+def approval_request_create(
+    *, order: PortOrder, email: str, name: str = "", actor: Actor, requester_email: str = ""
+) -> tuple[ApprovalRequest, str]:
+    """Email the customer a signing link for a complete draft; earlier open links die. Returns the token once."""
+    with transaction.atomic():
+        order = _locked(order)
+        if order.status != PortStatus.DRAFT:
+            raise InvalidState(f"Only a draft can be sent for approval; this port order is '{order.status}'.")
+        check_complete(order)
+        check_foc(order)
+        _revoke_open_requests(order, actor, "a new approval request was sent")
+        token = secrets.token_urlsafe(32)  # 256 bits from the CSPRNG; only its hash is stored
+        request = ApprovalRequest.objects.create(
+            order=order, email=email, name=name, token_hash=_token_hash(token),
+            requested_by_type=actor.type, requested_by_id=actor.id, requester_email=requester_email,
+            expires_at=timezone.now() + dt.timedelta(seconds=settings.PORTING_SIGNING_LINK_TTL),
+        )
+        _request_event(request, "sent", actor, email=email, expires_at=request.expires_at.isoformat())
+        request_id = request.pk
+        transaction.on_commit(lambda: _enqueue_email("send_approval_request_email", request_id, token))
+    return request, token
+
+
+def approval_request_effective_status(request: ApprovalRequest, now: dt.datetime | None = None) -> str:
+    if request.status in OPEN_APPROVAL_STATUSES and (now or timezone.now()) >= request.expires_at:
+        return ApprovalRequestStatus.EXPIRED
+    return request.status
+
+
+def approval_request_by_token(token: str) -> ApprovalRequest | None:
+    """The request a link's token names, or None; an open request past its expiry is marked expired."""
+    request = ApprovalRequest.objects.select_related("order").filter(token_hash=_token_hash(token)).first()
+    if request is not None and approval_request_effective_status(request) == ApprovalRequestStatus.EXPIRED \
+            and request.status != ApprovalRequestStatus.EXPIRED:
+        with transaction.atomic():
+            ApprovalRequest.objects.filter(pk=request.pk, status__in=OPEN_APPROVAL_STATUSES).update(
+                status=ApprovalRequestStatus.EXPIRED)
+            _request_event(request, "expired", SYSTEM)
+        request.status = ApprovalRequestStatus.EXPIRED
+    return request
+
+
+def approval_request_viewed(*, request: ApprovalRequest, ip: str | None, user_agent: str) -> None:
+    """Record the first view (GET changes nothing else: mail scanners follow links)."""
+    if request.viewed_at is not None or request.status != ApprovalRequestStatus.SENT:
+        return
+    updated = ApprovalRequest.objects.filter(pk=request.pk, viewed_at__isnull=True).update(
+        viewed_at=timezone.now(), status=ApprovalRequestStatus.VIEWED)
+    if updated:
+        _request_event(request, "viewed", Actor(ActorType.CUSTOMER, request.email), ip=ip, user_agent=user_agent)
+
+
+def approval_request_sign(
+    *, request: ApprovalRequest, signature: str, consent: bool, ip: str, user_agent: str
+) -> PortOrder:
+    """The customer signs on the page: ESIGN consent, the approver's name, then the same approve service."""
+    if not consent:
+        raise ValidationFailed("Consent to sign electronically is required.", code="consent_required",
+                               errors=[field_error("/consent", "Tick the box to consent to sign electronically.")])
+    actor = Actor(ActorType.CUSTOMER, request.email)
+    with transaction.atomic():
+        request = ApprovalRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
+        if approval_request_effective_status(request) not in OPEN_APPROVAL_STATUSES:
+            raise InvalidState("This signing link can no longer be used.")
+        order = port_order_approve(order=request.order, signature=signature, ip=ip, user_agent=user_agent,
+                                   actor=actor, approval_request=request)
+        request.status, request.signed_at = ApprovalRequestStatus.SIGNED, timezone.now()
+        request.signer_ip, request.signer_user_agent = ip, user_agent
+        request.consent_version = ESIGN_CONSENT_VERSION
+        request.save(update_fields=["status", "signed_at", "signer_ip", "signer_user_agent", "consent_version"])
+        _request_event(request, "signed", actor, ip=ip, user_agent=user_agent, consent_version=ESIGN_CONSENT_VERSION)
+    return order
+
+
+def approval_request_decline(*, request: ApprovalRequest, reason: str, ip: str | None, user_agent: str) -> None:
+    """The customer says "this isn't right": the order stays a draft and the requester is told."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed("Tell us what is not right.", errors=[field_error("/reason", "This field is required.")])
+    with transaction.atomic():
+        request = ApprovalRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
+        if approval_request_effective_status(request) not in OPEN_APPROVAL_STATUSES:
+            raise InvalidState("This signing link can no longer be used.")
+        request.status, request.declined_at, request.decline_reason = (
+            ApprovalRequestStatus.DECLINED, timezone.now(), reason[:2000])
+        request.save(update_fields=["status", "declined_at", "decline_reason"])
+        _request_event(request, "declined", Actor(ActorType.CUSTOMER, request.email), reason=reason[:2000],
+                       ip=ip, user_agent=user_agent)
+        request_id = request.pk
+        transaction.on_commit(lambda: _enqueue_email("send_approval_declined_email", request_id))
+
+
+def _enqueue_email(task_name: str, *args: str) -> None:
+    from porting import tasks
+
+    getattr(tasks, task_name).delay(*args)

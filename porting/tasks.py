@@ -25,3 +25,17 @@ def refresh_open_port_orders() -> int:
 @shared_task
 def port_order_generate_loa(order_id: str) -> None:
     services.port_order_generate_loa(order_id=order_id)
+
+
+@shared_task
+def send_approval_request_email(request_id: str, token: str) -> None:
+    from porting.emails import approval_request_email
+
+    approval_request_email(request_id=request_id, token=token)
+
+
+@shared_task
+def send_approval_declined_email(request_id: str) -> None:
+    from porting.emails import approval_declined_email
+
+    approval_declined_email(request_id=request_id)

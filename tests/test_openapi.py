@@ -12,6 +12,7 @@ EXPECTED_PATHS = {
     "/v1/port-orders/{order_id}/cancel": {"post"},
     "/v1/port-orders/{order_id}/events": {"get"},
     "/v1/port-orders/{order_id}/loa": {"get"},
+    "/v1/port-orders/{order_id}/approval-requests": {"get", "post"},
     "/v1/test-helpers/port-orders/{order_id}/foc": {"post"},
     "/v1/test-helpers/port-orders/{order_id}/reject": {"post"},
     "/v1/test-helpers/port-orders/{order_id}/complete": {"post"},

@@ -131,3 +131,21 @@ def non_portable_json(r: NumberLookup) -> dict:
         "state": _or_none(r.state),
         "reason": r.reason,
     }
+
+
+def approval_request_json(request) -> dict:  # noqa: ANN001 - an ApprovalRequest
+    from porting.services import approval_request_effective_status
+
+    return {
+        "id": request.pk,
+        "object": "approval_request",
+        "email": request.email,
+        "name": _or_none(request.name),
+        "status": approval_request_effective_status(request),
+        "expires_at": timestamp(request.expires_at),
+        "created_at": timestamp(request.created_at),
+        "viewed_at": timestamp(request.viewed_at),
+        "signed_at": timestamp(request.signed_at),
+        "declined_at": timestamp(request.declined_at),
+        "decline_reason": _or_none(request.decline_reason),
+    }

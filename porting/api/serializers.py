@@ -292,3 +292,26 @@ class ProblemOut(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     errors = ProblemFieldOut(many=True)
+
+
+class ApprovalRequestCreateSerializer(StrictSerializer):
+    email = serializers.EmailField(max_length=254, help_text="Where the signing link is sent.")
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, help_text="The signer's name.")
+
+
+class ApprovalRequestOut(serializers.Serializer):
+    id = serializers.CharField()
+    object = serializers.CharField()
+    email = serializers.CharField()
+    name = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["sent", "viewed", "signed", "declined", "expired", "revoked"])
+    expires_at = serializers.CharField()
+    created_at = serializers.CharField()
+    viewed_at = serializers.CharField(allow_null=True)
+    signed_at = serializers.CharField(allow_null=True)
+    declined_at = serializers.CharField(allow_null=True)
+    decline_reason = serializers.CharField(allow_null=True)
+
+
+class ApprovalRequestListOut(serializers.Serializer):
+    data = ApprovalRequestOut(many=True)

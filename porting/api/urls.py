@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{ORDER}/cancel", views.PortOrderCancelView.as_view(), name="port-order-cancel"),
     path(f"{ORDER}/events", views.PortOrderEventsView.as_view(), name="port-order-events"),
     path(f"{ORDER}/loa", views.PortOrderLoaView.as_view(), name="port-order-loa"),
+    path(f"{ORDER}/approval-requests", views.ApprovalRequestsView.as_view(), name="port-order-approval-requests"),
     path(f"test-helpers/{ORDER}/foc", views.TestFocView.as_view(), name="test-foc"),
     path(f"test-helpers/{ORDER}/reject", views.TestRejectView.as_view(), name="test-reject"),
     path(f"test-helpers/{ORDER}/complete", views.TestCompleteView.as_view(), name="test-complete"),

@@ -19,10 +19,16 @@ from rest_framework.views import APIView
 from porting import services
 from porting.api import serializers as s
 from porting.api.pagination import cursor_page
-from porting.api.representations import event_json, non_portable_json, port_order_json, portable_json
+from porting.api.representations import (
+    approval_request_json,
+    event_json,
+    non_portable_json,
+    port_order_json,
+    portable_json,
+)
 from porting.eligibility import check_eligibility
 from porting.errors import NotFound, ValidationFailed, field_error
-from porting.models import ActorType, PortOrder, PortOrderNumber
+from porting.models import ActorType, Platform, PortOrder, PortOrderNumber
 
 PROBLEM = "application/problem+json"
 PARTIAL_NUMBER_RE = re.compile(r"^\+?[0-9]{1,15}$")
@@ -288,3 +294,30 @@ class PortOrderLoaView(AccountScopedView):
     def get(self, request: Request, order_id: str) -> HttpResponse:
         loa = services.port_order_current_loa(order=self.get_order(order_id))
         return pdf_response(bytes(loa.pdf), f"loa-{order_id}.pdf", loa.sha256)
+
+
+class ApprovalRequestsView(AccountScopedView):
+    @extend_schema(
+        operation_id="create_approval_request", parameters=[ACCOUNT_HEADER_PARAM],
+        request=s.ApprovalRequestCreateSerializer,
+        responses={201: s.ApprovalRequestOut, **problems(400, 401, 404, 409, 429)},
+        summary="Email the customer a link to review and sign a complete draft order.",
+    )
+    def post(self, request: Request, order_id: str) -> Response:
+        order = self.get_order(order_id)
+        data = validated(s.ApprovalRequestCreateSerializer, request.data)
+        platform = Platform.objects.filter(pk=request.user.platform_id).values_list("notification_email", flat=True)
+        approval, _ = services.approval_request_create(
+            order=order, email=data["email"], name=data.get("name", ""), actor=self.actor(),
+            requester_email=platform.first() or "",
+        )
+        return Response(approval_request_json(approval), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="list_approval_requests", parameters=[ACCOUNT_HEADER_PARAM],
+        responses={200: s.ApprovalRequestListOut, **problems(401, 404, 429)},
+        summary="The order's approval requests, newest first.",
+    )
+    def get(self, request: Request, order_id: str) -> Response:
+        order = self.get_order(order_id)
+        return Response({"data": [approval_request_json(a) for a in order.approval_requests.order_by("-pk")]})

@@ -1,0 +1,162 @@
+"""The customer's signing pages (/sign/<token>/). GET only shows (and records the first view);
+POST acts. Plain function views, CSRF-protected, rate-limited per token."""
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+from ipware import get_client_ip
+
+from porting import services
+from porting.errors import PortingError
+from porting.forms import DeclineForm, SignForm
+from porting.loa import AUTHORIZATION_STATEMENT, losing_carriers, render_loa_pdf
+from porting.models import OPEN_APPROVAL_STATUSES, ApprovalRequest, ApprovalRequestStatus
+
+SIGN_ATTEMPTS = 10  # POSTs per token per window
+SIGN_WINDOW_SECONDS = 600
+DEAD_REASONS = {
+    None: "This signing link is not valid. Check that you copied the whole address from the email.",
+    ApprovalRequestStatus.EXPIRED: "This signing link has expired. Ask for a new one.",
+    ApprovalRequestStatus.SIGNED: "This order has already been signed with this link.",
+    ApprovalRequestStatus.DECLINED: "You told us something was not right, so this link was closed.",
+    ApprovalRequestStatus.REVOKED: "This link was replaced or closed because the order changed or was cancelled."
+    " If you still need to sign, ask for a new link.",
+}
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's IP: REMOTE_ADDR, or X-Forwarded-For only behind PORTING_TRUSTED_PROXY_COUNT proxies."""
+    count = settings.PORTING_TRUSTED_PROXY_COUNT
+    if count:
+        ip, _ = get_client_ip(request, proxy_order="right-most", proxy_count=count,
+                              request_header_order=["X_FORWARDED_FOR", "REMOTE_ADDR"])
+    else:
+        ip, _ = get_client_ip(request, request_header_order=["REMOTE_ADDR"])
+    return ip
+
+
+def _user_agent(request: HttpRequest) -> str:
+    return request.headers.get("User-Agent", "")[:1000]
+
+
+def _dead(request: HttpRequest, approval: ApprovalRequest | None) -> HttpResponse:
+    status = services.approval_request_effective_status(approval) if approval else None
+    return render(request, "porting/sign_dead.html", {"reason": DEAD_REASONS.get(status, DEAD_REASONS[None])},
+                  status=410)
+
+
+def _open_request(token: str) -> ApprovalRequest | None:
+    approval = services.approval_request_by_token(token)
+    if approval is None or services.approval_request_effective_status(approval) not in OPEN_APPROVAL_STATUSES:
+        return None
+    return approval
+
+
+def _rate_limited(token: str) -> bool:
+    key = "sign-attempts:" + hashlib.sha256(token.encode()).hexdigest()
+    cache.add(key, 0, SIGN_WINDOW_SECONDS)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, SIGN_WINDOW_SECONDS)
+        attempts = 1
+    return attempts > SIGN_ATTEMPTS
+
+
+def _page(request: HttpRequest, approval: ApprovalRequest, token: str, sign_form: SignForm,
+          decline_form: DeclineForm, status: int = 200) -> HttpResponse:
+    order = approval.order
+    context = {
+        "approval": approval, "order": order, "numbers": list(order.numbers.all()), "token": token,
+        "operator": settings.PORTING_OPERATOR_NAME, "losing_carrier": losing_carriers(order),
+        "statement": AUTHORIZATION_STATEMENT.format(gaining=settings.PORTING_OPERATOR_NAME,
+                                                    losing=losing_carriers(order)),
+        "consent_version": services.ESIGN_CONSENT_VERSION, "form": sign_form, "decline_form": decline_form,
+    }
+    response = render(request, "porting/sign.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest, token: str) -> HttpResponse:
+    approval = _open_request(token)
+    if approval is None:
+        return _dead(request, services.approval_request_by_token(token))
+    if request.method == "GET":
+        services.approval_request_viewed(request=approval, ip=client_ip(request), user_agent=_user_agent(request))
+        return _page(request, approval, token, SignForm(approver_name=approval.order.approver_name), DeclineForm())
+    if _rate_limited(token):
+        return render(request, "porting/sign_dead.html",
+                      {"reason": "Too many attempts. Wait ten minutes and try again."}, status=429)
+    form = SignForm(request.POST, approver_name=approval.order.approver_name)
+    if not form.is_valid():
+        return _page(request, approval, token, form, DeclineForm(), status=400)
+    ip = client_ip(request) or request.META["REMOTE_ADDR"]
+    try:
+        services.approval_request_sign(request=approval, signature=form.cleaned_data["signature"],
+                                       consent=form.cleaned_data["consent"], ip=ip, user_agent=_user_agent(request))
+    except PortingError as exc:
+        form.add_error(None, exc.detail)
+        return _page(request, approval, token, form, DeclineForm(), status=400)
+    return redirect("porting:sign-done", token=token)
+
+
+@require_http_methods(["POST"])
+def decline(request: HttpRequest, token: str) -> HttpResponse:
+    approval = _open_request(token)
+    if approval is None:
+        return _dead(request, services.approval_request_by_token(token))
+    if _rate_limited(token):
+        return render(request, "porting/sign_dead.html", {"reason": "Too many attempts."}, status=429)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        return _page(request, approval, token, SignForm(approver_name=approval.order.approver_name), form, 400)
+    services.approval_request_decline(request=approval, reason=form.cleaned_data["reason"],
+                                      ip=client_ip(request), user_agent=_user_agent(request))
+    return render(request, "porting/sign_declined.html", {"order": approval.order})
+
+
+@require_GET
+def done(request: HttpRequest, token: str) -> HttpResponse:
+    approval = services.approval_request_by_token(token)
+    if approval is None or approval.status != ApprovalRequestStatus.SIGNED:
+        return _dead(request, approval)
+    has_loa = approval.order.loas.filter(superseded_at__isnull=True).exists()
+    response = render(request, "porting/sign_done.html", {"approval": approval, "order": approval.order,
+                                                           "token": token, "has_loa": has_loa})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def loa_preview(request: HttpRequest, token: str) -> HttpResponse:
+    approval = _open_request(token)
+    if approval is None:
+        return _dead(request, services.approval_request_by_token(token))
+    from porting.api.views import pdf_response
+
+    pdf = render_loa_pdf(approval.order, preview=True)
+    response = pdf_response(pdf, f"loa-preview-{approval.order.pk}.pdf", hashlib.sha256(pdf).hexdigest())
+    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
+    return response
+
+
+@require_GET
+def signed_loa(request: HttpRequest, token: str) -> HttpResponse:
+    approval = services.approval_request_by_token(token)
+    if approval is None or approval.status != ApprovalRequestStatus.SIGNED:
+        return _dead(request, approval)
+    try:
+        loa = services.port_order_current_loa(order=approval.order)
+    except PortingError:
+        return _dead(request, approval)
+    from porting.api.views import pdf_response
+
+    return pdf_response(bytes(loa.pdf), f"loa-{approval.order.pk}.pdf", loa.sha256)
