@@ -3,6 +3,7 @@ POST acts. Plain function views, CSRF-protected, rate-limited per token."""
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,14 +31,23 @@ DEAD_REASONS = {
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's IP: REMOTE_ADDR, or X-Forwarded-For only behind PORTING_TRUSTED_PROXY_COUNT proxies."""
+    """The client's IP. With no trusted proxy, REMOTE_ADDR (django-ipware); X-Forwarded-For is ignored.
+
+    Behind PORTING_TRUSTED_PROXY_COUNT = N proxies, each proxy appends the address it saw, so the
+    client is the N-th entry from the right; anything left of it came from the client and may be
+    forged. (django-ipware's own proxy_count counts hops differently, so the pick is done here.)
+    """
     count = settings.PORTING_TRUSTED_PROXY_COUNT
-    if count:
-        ip, _ = get_client_ip(request, proxy_order="right-most", proxy_count=count,
-                              request_header_order=["X_FORWARDED_FOR", "REMOTE_ADDR"])
-    else:
-        ip, _ = get_client_ip(request, request_header_order=["REMOTE_ADDR"])
-    return ip
+    direct, _ = get_client_ip(request, request_header_order=["REMOTE_ADDR"])
+    if not count:
+        return direct
+    entries = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if e.strip()]
+    if len(entries) < count:
+        return direct
+    try:
+        return str(ipaddress.ip_address(entries[-count]))
+    except ValueError:
+        return direct
 
 
 def _user_agent(request: HttpRequest) -> str:
