@@ -56,8 +56,8 @@ def _user_agent(request: HttpRequest) -> str:
 
 def _dead(request: HttpRequest, approval: ApprovalRequest | None) -> HttpResponse:
     status = services.approval_request_effective_status(approval) if approval else None
-    return render(request, "porting/sign_dead.html", {"reason": DEAD_REASONS.get(status, DEAD_REASONS[None])},
-                  status=410)
+    return render(request, "porting/sign_dead.html", {"reason": DEAD_REASONS.get(status, DEAD_REASONS[None]),
+                                                      "operator": settings.PORTING_OPERATOR_NAME}, status=410)
 
 
 def _open_request(token: str) -> ApprovalRequest | None:
@@ -90,7 +90,8 @@ def _page(request: HttpRequest, approval: ApprovalRequest, token: str, sign_form
     }
     response = render(request, "porting/sign.html", context, status=status)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    # The token is in the URL: never send it to other sites (same-origin keeps the Origin header for CSRF).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -130,7 +131,8 @@ def decline(request: HttpRequest, token: str) -> HttpResponse:
         return _page(request, approval, token, SignForm(approver_name=approval.order.approver_name), form, 400)
     services.approval_request_decline(request=approval, reason=form.cleaned_data["reason"],
                                       ip=client_ip(request), user_agent=_user_agent(request))
-    return render(request, "porting/sign_declined.html", {"order": approval.order})
+    return render(request, "porting/sign_declined.html",
+                  {"order": approval.order, "operator": settings.PORTING_OPERATOR_NAME})
 
 
 @require_GET
@@ -140,7 +142,8 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
         return _dead(request, approval)
     has_loa = approval.order.loas.filter(superseded_at__isnull=True).exists()
     response = render(request, "porting/sign_done.html", {"approval": approval, "order": approval.order,
-                                                           "token": token, "has_loa": has_loa})
+                                                           "token": token, "has_loa": has_loa,
+                                                           "operator": settings.PORTING_OPERATOR_NAME})
     response["Cache-Control"] = "no-store"
     return response
 
