@@ -20,6 +20,7 @@ from porting.models import PortOrder
 
 STATIC_ROOT_DIR = Path(settings.BASE_DIR) / "static"
 LOA_TEXT_VERSION = "portico-loa-2026-11"
+NUMBERS_PER_ROW = 4
 AUTHORIZATION_STATEMENT = (
     "I, the undersigned, am authorized to act for the customer named above. I authorize {gaining} "
     "to act as my agent to port the telephone numbers listed in this letter from {losing} to {gaining}, "
@@ -89,9 +90,16 @@ def render_loa_pdf(order: PortOrder, *, certificate: Certificate | None = None, 
     gaining = settings.PORTING_OPERATOR_NAME
     losing = losing_carriers(order)
     numbers = list(order.numbers.all())
+    # One order holds one losing carrier and one number type (the split rule), so the table lists
+    # numbers only, NUMBERS_PER_ROW to a row: a quarter of the cells to lay out for 1,000 numbers.
+    rows = [numbers[i:i + NUMBERS_PER_ROW] for i in range(0, len(numbers), NUMBERS_PER_ROW)]
+    types = {n.number_type for n in numbers}
     html = render_to_string("porting/loa.html", {
         "order": order,
         "numbers": numbers,
+        "number_rows": rows,
+        "number_columns": range(NUMBERS_PER_ROW),
+        "number_type_label": "toll-free" if types == {"toll_free"} else "local",
         "gaining_carrier": gaining,
         "losing_carrier": losing,
         "statement": AUTHORIZATION_STATEMENT.format(gaining=gaining, losing=losing),
