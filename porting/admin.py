@@ -24,7 +24,7 @@ from porting.api.representations import mask_account_number
 from porting.api.views import pdf_response
 from porting.desk import NEEDS_ACTION, needs_action_q
 from porting.errors import PortingError
-from porting.forms import DESK_FORMS, CommentForm
+from porting.forms import DESK_FORMS, ApprovalRequestForm, CommentForm
 from porting.models import Account, ApiKey, Comment, Event, Platform, PortOrder, PortOrderNumber, PortStatus
 from porting.rejections import how_to_fix
 
@@ -230,6 +230,10 @@ class PortOrderAdmin(admin.ModelAdmin):
                 "can_reveal": request.user.has_perm(services.REVEAL_PERMISSION) and (order.pin or order.account_number),
                 "comment_form": CommentForm(),
                 "has_loa": order.loas.filter(superseded_at__isnull=True).exists(),
+                "approval_requests": [(a, services.approval_request_effective_status(a))
+                                      for a in order.approval_requests.order_by("-pk")],
+                "can_send_approval": request.user.has_perm(services.WORK_PERMISSION)
+                and order.status == PortStatus.DRAFT,
             })
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -240,6 +244,8 @@ class PortOrderAdmin(admin.ModelAdmin):
             path("<path:object_id>/comment/", wrap(self.comment_view), name="porting_portorder_comment"),
             path("<path:object_id>/reveal/", wrap(self.reveal_view), name="porting_portorder_reveal"),
             path("<path:object_id>/loa/", wrap(self.loa_view), name="porting_portorder_loa"),
+            path("<path:object_id>/approval-request/", wrap(self.approval_request_view),
+                 name="porting_portorder_approval_request"),
             path("<path:object_id>/loa-preview/", wrap(self.loa_preview_view), name="porting_portorder_loa_preview"),
             *super().get_urls(),
         ]
@@ -291,6 +297,33 @@ class PortOrderAdmin(admin.ModelAdmin):
         services.port_order_comment(order=order, user=request.user, body=form.cleaned_data["body"])
         messages.success(request, "Note added.")
         return self._back(order)
+
+    def approval_request_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Send (or resend: the earlier link dies) the customer a signing link."""
+        order = self._order_or_404(request, object_id)
+        if not request.user.has_perm(services.WORK_PERMISSION):
+            raise PermissionDenied
+        last = order.approval_requests.order_by("-pk").first()
+        form = ApprovalRequestForm(request.POST or None,
+                                   initial={"email": last.email, "name": last.name} if last else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.approval_request_create(
+                    order=order, email=form.cleaned_data["email"], name=form.cleaned_data["name"],
+                    actor=services.staff_actor(request.user), requester_email=request.user.email or "",
+                )
+            except PortingError as exc:
+                messages.error(request, f"The approval request was not sent: {exc.detail}")
+                return self._back(order)
+            messages.success(request, f"Approval request sent to {form.cleaned_data['email']}.")
+            return self._back(order)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "order": order, "form": form,
+            "action": "approval-request", "action_label": "Send approval request", "allowed": True,
+            "title": f"Send approval request: {order.pk}",
+        }
+        return TemplateResponse(request, "admin/porting/portorder/desk_action.html", context,
+                                status=400 if request.method == "POST" else 200)
 
     def loa_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         order = self._order_or_404(request, object_id)

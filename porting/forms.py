@@ -44,6 +44,11 @@ class CommentForm(forms.Form):
 DESK_FORMS = {"foc": FocForm, "reject": RejectForm, "cancel": CancelForm}
 
 
+class ApprovalRequestForm(forms.Form):
+    email = forms.EmailField(label="Customer's email", help_text="The signing link is sent here.")
+    name = forms.CharField(label="Customer's name", max_length=100, required=False)
+
+
 class SignForm(forms.Form):
     """The customer's signature: ESIGN consent and the approver's full name, typed."""
 

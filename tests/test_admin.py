@@ -307,3 +307,31 @@ def test_the_groups_exist_after_migrations(db):
     viewer = set(Group.objects.get(name="Porting viewer").permissions.values_list("codename", flat=True))
     assert {"work_portorder", "reveal_portorder_secrets", "view_portorder"} <= agent
     assert "view_portorder" in viewer and "work_portorder" not in viewer
+
+
+def test_an_agent_sends_and_resends_an_approval_request(agent, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    order = create(live=False)
+    html = agent.get(f"{LIST}{order.pk}/change/").content.decode()
+    assert 'data-action="approval-request"' in html
+    url = f"{LIST}{order.pk}/approval-request/"
+    assert agent.post(url, {"email": "not-an-email"}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        agent.post(url, {"email": "jane@smith.example", "name": "Jane Smith"})
+        agent.post(url, {"email": "jane@smith.example", "name": "Jane Smith"})
+    assert len(mail.outbox) == 2
+    statuses = list(order.approval_requests.order_by("pk").values_list("status", flat=True))
+    assert statuses == ["revoked", "sent"]
+    page = agent.get(f"{LIST}{order.pk}/change/").content.decode()
+    assert "Approval requests" in page and "approval_request.sent" in page
+
+
+def test_the_admin_offers_the_loa_preview_and_the_signed_loa(agent, django_capture_on_commit_callbacks):
+    order = create()
+    preview = agent.get(f"{LIST}{order.pk}/loa-preview/")
+    assert preview["Content-Type"] == "application/pdf"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.port_order_approve(order=order, signature="Jane Smith", ip="203.0.113.42", actor=ACTOR)
+    assert "Download signed LOA" in agent.get(f"{LIST}{order.pk}/change/").content.decode()
+    assert agent.get(f"{LIST}{order.pk}/loa/").content.startswith(b"%PDF")
