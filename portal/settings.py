@@ -133,6 +133,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "porting.tasks.refresh_open_port_orders",
         "schedule": env.float("PORTING_REFRESH_INTERVAL_SECONDS", default=300.0),
     },
+    "expire-approval-requests": {"task": "porting.tasks.expire_approval_requests", "schedule": 300.0},
 }
 
 # --- REST framework ----------------------------------------------------------

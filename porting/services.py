@@ -679,16 +679,22 @@ def approval_request_effective_status(request: ApprovalRequest, now: dt.datetime
 
 
 def approval_request_by_token(token: str) -> ApprovalRequest | None:
-    """The request a link's token names, or None; an open request past its expiry is marked expired."""
-    request = ApprovalRequest.objects.select_related("order").filter(token_hash=_token_hash(token)).first()
-    if request is not None and approval_request_effective_status(request) == ApprovalRequestStatus.EXPIRED \
-            and request.status != ApprovalRequestStatus.EXPIRED:
+    """The request a link's token names, or None. Reads only: expiry is written by
+    ``approval_requests_expire_due`` (a periodic task), never by opening a link."""
+    return ApprovalRequest.objects.select_related("order").filter(token_hash=_token_hash(token)).first()
+
+
+def approval_requests_expire_due() -> int:
+    """Mark open requests past their expiry ``expired``, each with its event; returns how many."""
+    due = ApprovalRequest.objects.filter(status__in=OPEN_APPROVAL_STATUSES, expires_at__lte=timezone.now())
+    count = 0
+    for request in due.select_related("order"):
         with transaction.atomic():
-            ApprovalRequest.objects.filter(pk=request.pk, status__in=OPEN_APPROVAL_STATUSES).update(
-                status=ApprovalRequestStatus.EXPIRED)
-            _request_event(request, "expired", SYSTEM)
-        request.status = ApprovalRequestStatus.EXPIRED
-    return request
+            if ApprovalRequest.objects.filter(pk=request.pk, status__in=OPEN_APPROVAL_STATUSES).update(
+                    status=ApprovalRequestStatus.EXPIRED):
+                _request_event(request, "expired", SYSTEM)
+                count += 1
+    return count
 
 
 def approval_request_viewed(*, request: ApprovalRequest, ip: str | None, user_agent: str) -> None:

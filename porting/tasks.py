@@ -39,3 +39,8 @@ def send_approval_declined_email(request_id: str) -> None:
     from porting.emails import approval_declined_email
 
     approval_declined_email(request_id=request_id)
+
+
+@shared_task
+def expire_approval_requests() -> int:
+    return services.approval_requests_expire_due()

@@ -173,7 +173,12 @@ def test_a_link_expires(client, link, clock):
     clock.move_to(dt.datetime(2026, 12, 17, 15, 1, tzinfo=dt.UTC))  # 7 days and a minute later
     response = client.get(f"/sign/{token}/")
     assert response.status_code == 410 and "expired" in response.content.decode()
-    assert "approval_request.expired" in events(order_id)
+    assert "approval_request.expired" not in events(order_id)  # opening a link writes nothing
+    from django.core.management import call_command
+
+    call_command("refresh_port_orders", stdout=io.StringIO())
+    assert events(order_id).count("approval_request.expired") == 1
+    assert ApprovalRequest.objects.get(order_id=order_id).status == "expired"
 
 
 def test_a_tampered_token_is_refused(client, link):
