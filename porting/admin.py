@@ -5,7 +5,6 @@ API); the order's fields are never edited directly.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 
 from django.contrib import admin, messages
@@ -21,10 +20,10 @@ from django_fsm import can_proceed
 
 from porting import services
 from porting.api.representations import mask_account_number
-from porting.api.views import pdf_response
 from porting.desk import NEEDS_ACTION, needs_action_q
 from porting.errors import PortingError
 from porting.forms import DESK_FORMS, ApprovalRequestForm, CommentForm
+from porting.loa import pdf_response, render_loa_pdf
 from porting.models import Account, ApiKey, Comment, Event, Platform, PortOrder, PortOrderNumber, PortStatus
 from porting.rejections import how_to_fix
 
@@ -332,14 +331,11 @@ class PortOrderAdmin(admin.ModelAdmin):
         except PortingError as exc:
             messages.error(request, exc.detail)
             return self._back(order)
-        return pdf_response(bytes(loa.pdf), f"loa-{order.pk}.pdf", loa.sha256)
+        return pdf_response(bytes(loa.pdf), f"loa-{order.pk}.pdf")
 
     def loa_preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        from porting.loa import render_loa_pdf
-
         order = self._order_or_404(request, object_id)
-        pdf = render_loa_pdf(order, preview=True)
-        return pdf_response(pdf, f"loa-preview-{order.pk}.pdf", hashlib.sha256(pdf).hexdigest())
+        return pdf_response(render_loa_pdf(order, preview=True), f"loa-preview-{order.pk}.pdf")
 
     def reveal_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         order = self._order_or_404(request, object_id)

@@ -5,12 +5,14 @@ embedded; the renderer refuses to fetch anything but files under static/.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML, URLFetcher
@@ -83,6 +85,15 @@ def authorized_content(order: PortOrder) -> dict:
 def content_sha256(order: PortOrder) -> str:
     canonical = json.dumps(authorized_content(order), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def pdf_response(pdf: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
+    """A PDF download with its SHA-256 as ``Repr-Digest`` (RFC 9530); never cached."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(hashlib.sha256(pdf).digest()).decode()}:"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def render_loa_pdf(order: PortOrder, *, certificate: Certificate | None = None, preview: bool = False) -> bytes:

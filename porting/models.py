@@ -67,10 +67,6 @@ class ApiKey(models.Model):
     def __str__(self) -> str:
         return f"{self.prefix}… ({'live' if self.livemode else 'test'})"
 
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
 
 class PortStatus(models.TextChoices):
     DRAFT = "draft"
@@ -82,7 +78,6 @@ class PortStatus(models.TextChoices):
     CANCELLED = "cancelled"
 
 
-TERMINAL_STATUSES = frozenset({PortStatus.COMPLETE, PortStatus.CANCELLED})
 # States in which the order is at the carrier and a poll can bring news.
 AT_CARRIER_STATUSES = frozenset({PortStatus.SUBMITTED, PortStatus.FOC})
 CANCELLABLE_STATUSES = [
@@ -153,10 +148,6 @@ class PortOrder(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return self.id
-
-    @property
-    def is_terminal(self) -> bool:
-        return self.status in TERMINAL_STATUSES
 
     # --- transitions: field changes only ---------------------------------
     @transition(field=status, source=PortStatus.DRAFT, target=PortStatus.APPROVED)

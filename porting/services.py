@@ -165,6 +165,14 @@ def _transition(
     _event(order, event_type, actor, from_status=from_status, to_status=order.status, data=data)
 
 
+def _require_approvable(order: PortOrder, action: str) -> None:
+    """What a customer may approve: a draft, complete, whose requested FOC is still allowed."""
+    if order.status != PortStatus.DRAFT:
+        raise InvalidState(f"Only a draft can be {action}; this port order is '{order.status}'.")
+    check_complete(order)
+    check_foc(order)
+
+
 def _lookup_numbers(raw_numbers: list[str], *, livemode: bool) -> list[NumberLookup]:
     """Validate an order's numbers: E.164, no duplicates, portable, one losing carrier and type."""
     parsed = parse_number_list(raw_numbers)
@@ -319,10 +327,7 @@ def port_order_approve(
     """
     with transaction.atomic():
         order = _locked(order)
-        if order.status != PortStatus.DRAFT:
-            raise InvalidState(f"Only a draft can be approved; this port order is '{order.status}'.")
-        check_complete(order)
-        check_foc(order)
+        _require_approvable(order, "approved")
         if not signature_matches(signature, order.approver_name):
             raise ValidationFailed(
                 "The signature must be the approver's full name.",
@@ -655,10 +660,7 @@ def approval_request_create(
     """Email the customer a signing link for a complete draft; earlier open links die. Returns the token once."""
     with transaction.atomic():
         order = _locked(order)
-        if order.status != PortStatus.DRAFT:
-            raise InvalidState(f"Only a draft can be sent for approval; this port order is '{order.status}'.")
-        check_complete(order)
-        check_foc(order)
+        _require_approvable(order, "sent for approval")
         _revoke_open_requests(order, actor, "a new approval request was sent")
         token = secrets.token_urlsafe(32)  # 256 bits from the CSPRNG; only its hash is stored
         request = ApprovalRequest.objects.create(

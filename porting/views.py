@@ -15,7 +15,7 @@ from ipware import get_client_ip
 from porting import services
 from porting.errors import PortingError
 from porting.forms import DeclineForm, SignForm
-from porting.loa import AUTHORIZATION_STATEMENT, losing_carriers, render_loa_pdf
+from porting.loa import AUTHORIZATION_STATEMENT, losing_carriers, pdf_response, render_loa_pdf
 from porting.models import OPEN_APPROVAL_STATUSES, ApprovalRequest, ApprovalRequestStatus
 
 SIGN_ATTEMPTS = 10  # POSTs per token per window
@@ -60,11 +60,8 @@ def _dead(request: HttpRequest, approval: ApprovalRequest | None) -> HttpRespons
                                                       "operator": settings.PORTING_OPERATOR_NAME}, status=410)
 
 
-def _open_request(token: str) -> ApprovalRequest | None:
-    approval = services.approval_request_by_token(token)
-    if approval is None or services.approval_request_effective_status(approval) not in OPEN_APPROVAL_STATUSES:
-        return None
-    return approval
+def _is_open(approval: ApprovalRequest | None) -> bool:
+    return approval is not None and services.approval_request_effective_status(approval) in OPEN_APPROVAL_STATUSES
 
 
 def _rate_limited(token: str) -> bool:
@@ -97,9 +94,9 @@ def _page(request: HttpRequest, approval: ApprovalRequest, token: str, sign_form
 
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, token: str) -> HttpResponse:
-    approval = _open_request(token)
-    if approval is None:
-        return _dead(request, services.approval_request_by_token(token))
+    approval = services.approval_request_by_token(token)
+    if not _is_open(approval):
+        return _dead(request, approval)
     if request.method == "GET":
         services.approval_request_viewed(request=approval, ip=client_ip(request), user_agent=_user_agent(request))
         return _page(request, approval, token, SignForm(approver_name=approval.order.approver_name), DeclineForm())
@@ -121,9 +118,9 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["POST"])
 def decline(request: HttpRequest, token: str) -> HttpResponse:
-    approval = _open_request(token)
-    if approval is None:
-        return _dead(request, services.approval_request_by_token(token))
+    approval = services.approval_request_by_token(token)
+    if not _is_open(approval):
+        return _dead(request, approval)
     if _rate_limited(token):
         return render(request, "porting/sign_dead.html", {"reason": "Too many attempts."}, status=429)
     form = DeclineForm(request.POST)
@@ -150,15 +147,11 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def loa_preview(request: HttpRequest, token: str) -> HttpResponse:
-    approval = _open_request(token)
-    if approval is None:
-        return _dead(request, services.approval_request_by_token(token))
-    from porting.api.views import pdf_response
-
-    pdf = render_loa_pdf(approval.order, preview=True)
-    response = pdf_response(pdf, f"loa-preview-{approval.order.pk}.pdf", hashlib.sha256(pdf).hexdigest())
-    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
-    return response
+    approval = services.approval_request_by_token(token)
+    if not _is_open(approval):
+        return _dead(request, approval)
+    return pdf_response(render_loa_pdf(approval.order, preview=True), f"loa-preview-{approval.order.pk}.pdf",
+                        inline=True)
 
 
 @require_GET
@@ -170,6 +163,4 @@ def signed_loa(request: HttpRequest, token: str) -> HttpResponse:
         loa = services.port_order_current_loa(order=approval.order)
     except PortingError:
         return _dead(request, approval)
-    from porting.api.views import pdf_response
-
-    return pdf_response(bytes(loa.pdf), f"loa-{approval.order.pk}.pdf", loa.sha256)
+    return pdf_response(bytes(loa.pdf), f"loa-{approval.order.pk}.pdf")

@@ -1,7 +1,6 @@
 """API views: parse input, call one service, render (STYLE rule 4)."""
 from __future__ import annotations
 
-import base64
 import re
 from typing import Any
 
@@ -28,6 +27,7 @@ from porting.api.representations import (
 )
 from porting.eligibility import check_eligibility
 from porting.errors import NotFound, ValidationFailed, field_error
+from porting.loa import pdf_response
 from porting.models import ActorType, Platform, PortOrder, PortOrderNumber
 
 PROBLEM = "application/problem+json"
@@ -274,14 +274,6 @@ class PDFRenderer(BaseRenderer):
         return JSONRenderer().render(data)
 
 
-def pdf_response(pdf: bytes, filename: str, sha256_hex: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(sha256_hex)).decode()}:"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 class PortOrderLoaView(AccountScopedView):
     renderer_classes = [JSONRenderer, PDFRenderer]
 
@@ -293,7 +285,7 @@ class PortOrderLoaView(AccountScopedView):
     )
     def get(self, request: Request, order_id: str) -> HttpResponse:
         loa = services.port_order_current_loa(order=self.get_order(order_id))
-        return pdf_response(bytes(loa.pdf), f"loa-{order_id}.pdf", loa.sha256)
+        return pdf_response(bytes(loa.pdf), f"loa-{order_id}.pdf")
 
 
 class ApprovalRequestsView(AccountScopedView):
