@@ -4,6 +4,8 @@
 Median render time of a one-number (one page plus certificate) LOA next to a minimal WeasyPrint
 document of one line rendered in the same run, and the time of a 1,000-number LOA.
 Targets: the 1-page LOA within 1.5x the minimal document; 1,000 numbers under 5 s.
+For scale it also times the unsigned preview (the letter page alone) and WeasyPrint's floor for
+this content: the signed LOA's own text, extracted from its PDF, as one unstyled <pre> block.
 Renders from unsaved model objects: no database needed.
 """
 from __future__ import annotations
@@ -44,6 +46,17 @@ def timed(fn) -> float:  # noqa: ANN001
     return time.perf_counter() - start
 
 
+def text_floor_html(pdf: bytes) -> str:
+    """The LOA's text as one unstyled <pre> block: the least WeasyPrint can do to lay these lines out."""
+    import html
+    import io
+
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return f"<pre>{html.escape(text)}</pre>"
+
+
 def main() -> None:
     import django
 
@@ -57,16 +70,21 @@ def main() -> None:
     one = order_with(1)
     minimal = lambda: HTML(string="<p>Hello</p>").write_pdf()  # noqa: E731
     loa = lambda: render_loa_pdf(one, certificate=certificate)  # noqa: E731
-    minimal(), loa()  # warm-up: fonts, caches
-    minimal_times, loa_times = [], []
-    for _ in range(ROUNDS):  # interleaved, so a noisy machine slows both alike
-        minimal_times.append(timed(minimal))
-        loa_times.append(timed(loa))
+    preview = lambda: render_loa_pdf(one, preview=True)  # noqa: E731
+    floor_html = text_floor_html(loa())
+    floor = lambda: HTML(string=floor_html).write_pdf()  # noqa: E731
+    minimal(), loa(), preview(), floor()  # warm-up: fonts, caches
+    times: dict[str, list[float]] = {"minimal": [], "loa": [], "preview": [], "floor": []}
+    for _ in range(ROUNDS):  # interleaved, so a noisy machine slows all alike
+        for name, fn in (("minimal", minimal), ("loa", loa), ("preview", preview), ("floor", floor)):
+            times[name].append(timed(fn))
     big = order_with(1000)
     big_time = timed(lambda: render_loa_pdf(big, certificate=certificate))
-    m, l1 = statistics.median(minimal_times), statistics.median(loa_times)
+    m, l1, p1, f1 = (statistics.median(times[name]) for name in ("minimal", "loa", "preview", "floor"))
     print(f"minimal WeasyPrint document (median of {ROUNDS}): {m * 1000:8.1f} ms")
-    print(f"1-number LOA (median of {ROUNDS}):                {l1 * 1000:8.1f} ms")
+    print(f"1-number LOA (median of {ROUNDS}):                {l1 * 1000:8.1f} ms  {l1 / m:5.2f}x")
+    print(f"  its letter page alone (unsigned preview):    {p1 * 1000:8.1f} ms  {p1 / m:5.2f}x")
+    print(f"  its text as one unstyled <pre> (the floor):  {f1 * 1000:8.1f} ms  {f1 / m:5.2f}x")
     print(f"1,000-number LOA:                              {big_time * 1000:8.1f} ms")
     checks = [("1-page LOA / minimal document", l1 / m, "<= 1.5", l1 / m <= 1.5),
               ("1,000-number LOA (s)", big_time, "< 5", big_time < 5)]
