@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from pypdf import PdfReader
@@ -98,6 +99,25 @@ def test_a_1000_number_loa_lists_every_number_over_pages_with_the_header_repeate
     assert all(n in text for n in numbers)
     assert all("Telephone number" in page for page in pages[1:])  # the table header repeats
     assert "1000" in pages[0]  # the count of numbers is stated on page 1
+
+
+def test_every_page_footer_names_the_order_and_counts_the_pages(api):
+    numbers = [f"+1202{200 + i // 1000:03d}{i % 1000:04d}" for i in range(300)]
+    order = PortOrder.objects.prefetch_related("numbers").get(pk=api.create(numbers)["id"])
+    pages = pdf_text(render_loa_pdf(order, preview=True))
+    for number, page in enumerate(pages, start=1):
+        assert f"Letter of Authorization · {order.pk}" in page
+        assert f"Page {number} of {len(pages)}" in page
+
+
+def test_loas_rendered_in_parallel_threads_each_show_their_own_order(api):
+    orders = [PortOrder.objects.prefetch_related("numbers").get(pk=api.create([number])["id"])
+              for number in ("+12025551234", "+12025552345", "+12025553456", "+12025556789")]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        texts = list(pool.map(lambda order: "".join(pdf_text(render_loa_pdf(order, preview=True))), orders * 2))
+    for order, text in zip(orders * 2, texts, strict=True):
+        assert order.pk in text and order.numbers.all()[0].phone_number in text
+        assert all(other.pk not in text for other in orders if other.pk != order.pk)
 
 
 def test_the_renderer_never_fetches_from_the_network():
