@@ -51,7 +51,7 @@ _per_thread = threading.local()
 def _stylesheet() -> tuple[CSS, FontConfiguration]:
     """static/css/loa.css parsed once per thread, with the font configuration its @font-face rules load into.
 
-    Parsing the sheet and loading the fonts is a fifth of a one-page render; a Pango font map is not
+    Parsing the sheet and loading the fonts was about a tenth of a one-page render; a Pango font map is not
     thread-safe, hence one per thread rather than one per process. Edits to the sheet need a restart.
     """
     cached = getattr(_per_thread, "stylesheet", None)
