@@ -1,10 +1,11 @@
 """Top-level routes: the API under /v1, its schema and docs, the admin."""
 import os
 
-from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+
+from porting.admin import desk_site
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -17,8 +18,8 @@ urlpatterns = [
          name="openapi-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="openapi-schema", authentication_classes=[],
                                                  permission_classes=[]), name="api-docs"),
-    path("admin/", admin.site.urls),
-    path("", include("porting.urls")),
+    path("admin/", desk_site.urls),
+    path("", include("porting.signing.urls")),
     path("healthz", healthz),
 ]
 

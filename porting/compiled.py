@@ -10,23 +10,25 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from threading import Lock
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import QuerySet
+
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
 class _Plan:
     sql: str
     slots: list[tuple[str, Any]]  # ("param", name) or ("const", value), in parameter order
-    converters: list[tuple[int, list, Any]]  # (column, converter functions, expression)
+    converters: list[tuple[int, list[Any], Any]]  # (column, converter functions, expression)
     init_list: list[str]  # the model's attnames, in column order
     model_columns: tuple[int, int]
     annotations: list[tuple[str, int]]
 
 
-class CompiledQuery:
+class CompiledQuery(Generic[M]):
     """``build(variant, **params)`` returns a queryset; its SQL is compiled once per ``variant``.
 
     Parameters must be plain string values used as whole query parameters (``field=value``
@@ -34,7 +36,7 @@ class CompiledQuery:
     Values that change the SQL's shape, such as booleans, belong in ``variant``.
     """
 
-    def __init__(self, model: type[models.Model], build: Callable[..., QuerySet], params: tuple[str, ...]) -> None:
+    def __init__(self, model: type[M], build: Callable[..., QuerySet[M]], params: tuple[str, ...]) -> None:
         self.model = model
         self.build = build
         self.params = params
@@ -44,7 +46,7 @@ class CompiledQuery:
     def _compile(self, variant: Hashable) -> _Plan:
         sentinels = {f"\x1fportico-param:{name}\x1f": name for name in self.params}
         queryset = self.build(variant, **{name: sentinel for sentinel, name in sentinels.items()})
-        compiler = queryset.query.get_compiler(DEFAULT_DB_ALIAS)
+        compiler: Any = queryset.query.get_compiler(DEFAULT_DB_ALIAS)
         sql, sample = compiler.as_sql()
         slots = [("param", sentinels[value]) if value in sentinels else ("const", value) for value in sample]
         found = {name for kind, name in slots if kind == "param"}
@@ -62,7 +64,7 @@ class CompiledQuery:
             annotations=list(compiler.annotation_col_map.items()),
         )
 
-    def fetch(self, variant: Hashable = None, **values: str) -> list[models.Model]:
+    def fetch(self, variant: Hashable = None, **values: str) -> list[M]:
         plan = self._plans.get(variant)
         if plan is None:
             with self._lock:
@@ -73,20 +75,20 @@ class CompiledQuery:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
         start, end = plan.model_columns
-        objects = []
+        objects: list[M] = []
         for row in rows:
             row = list(row)
             for pos, funcs, expression in plan.converters:
                 for func in funcs:
                     row[pos] = func(row[pos], expression, connection)
-            obj = self.model.from_db(DEFAULT_DB_ALIAS, plan.init_list, row[start:end])
+            obj = cast(M, self.model.from_db(DEFAULT_DB_ALIAS, plan.init_list, row[start:end]))
             for name, pos in plan.annotations:
                 setattr(obj, name, row[pos])
             objects.append(obj)
         return objects
 
 
-def attach_prefetched(instance: models.Model, relation: str, objects: list[models.Model]) -> None:
+def attach_prefetched(instance: models.Model, relation: str, objects: list[Any]) -> None:
     """Fill ``instance.<relation>.all()`` with ``objects``, as ``prefetch_related`` would."""
     queryset = getattr(instance, relation).all()
     queryset._result_cache = objects

@@ -1,6 +1,7 @@
 """Number lookup for eligibility checks and order validation: parse, classify, ask the carrier."""
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from porting.carriers import NumberLookup, carrier_for_mode
@@ -62,3 +63,37 @@ def check_eligibility(values: object, *, livemode: bool) -> Eligibility:
         portable=[r for r in results if r.portable],
         non_portable=[r for r in results if not r.portable],
     )
+
+
+def lookup_order_numbers(raw_numbers: object, *, livemode: bool) -> list[NumberLookup]:
+    """Validate an order's numbers: E.164, no duplicates, portable, one losing carrier and type."""
+    parsed = parse_number_list(raw_numbers)
+    lookups = carrier_for_mode(livemode).lookup(parsed)
+    bad = [
+        field_error(f"/phone_numbers/{i}", f"{r.phone_number} is not portable ({r.reason}).")
+        for i, r in enumerate(lookups)
+        if not r.portable
+    ]
+    if bad:
+        raise ValidationFailed("Some phone numbers cannot be ported.", code="not_portable", errors=bad)
+    groups: OrderedDict[tuple[str, str], list[NumberLookup]] = OrderedDict()
+    for r in lookups:
+        groups.setdefault((r.losing_carrier_spid, r.number_type), []).append(r)
+    if len(groups) > 1:
+        raise ValidationFailed(
+            "One port order takes numbers of one losing carrier and one number type: "
+            "split them into one order per group.",
+            code="split_required",
+            extra={
+                "groups": [
+                    {
+                        "losing_carrier_spid": spid or None,
+                        "losing_carrier_name": members[0].losing_carrier_name or None,
+                        "number_type": number_type,
+                        "phone_numbers": [m.phone_number for m in members],
+                    }
+                    for (spid, number_type), members in groups.items()
+                ]
+            },
+        )
+    return lookups

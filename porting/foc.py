@@ -38,6 +38,15 @@ def add_business_days(start: dt.date, count: int) -> dt.date:
     return day
 
 
+def subtract_business_days(start: dt.date, count: int) -> dt.date:
+    day = start
+    while count > 0:
+        day -= dt.timedelta(days=1)
+        if is_business_day(day):
+            count -= 1
+    return day
+
+
 def foc_window(now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
     """(earliest, latest) requestable FOC dates as of now."""
     today = eastern_today(now)

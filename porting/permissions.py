@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+# Permissions the desk's services check (Meta.permissions of PortOrder).
+WORK_PERMISSION = "porting.work_portorder"
+REVEAL_PERMISSION = "porting.reveal_portorder_secrets"
+
 AGENT = "Porting agent"
 VIEWER = "Porting viewer"
 VIEW = ["view_portorder", "view_portordernumber", "view_event", "view_comment", "view_account", "view_platform"]

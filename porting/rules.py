@@ -1,11 +1,14 @@
-"""Business rules on a whole order: completeness for approval, the FOC window, the signature."""
+"""Business rules on a whole order: single fields, completeness for approval, the FOC window, the signature."""
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
+from typing import Any
 
 from porting.errors import ValidationFailed, field_error
 from porting.foc import foc_date_problem, foc_time_problem
 from porting.models import PortOrder
+from porting.phone import NotAPhoneNumber, parse_e164
 
 REQUIRED_FIELDS = [
     ("btn", "/subscriber/btn"),
@@ -35,7 +38,7 @@ def check_complete(order: PortOrder) -> None:
         )
 
 
-def foc_errors(date, time) -> list[dict[str, str]]:  # noqa: ANN001 - dates and times from the order
+def foc_errors(date: dt.date | None, time: dt.time | None) -> list[dict[str, str]]:
     errors = []
     if date is not None and (problem := foc_date_problem(date)):
         errors.append(field_error("/requested_foc_date", f"requested_foc_date {problem}."))
@@ -58,3 +61,20 @@ def fold_name(name: str) -> str:
 
 def signature_matches(signature: str, approver_name: str) -> bool:
     return bool(fold_name(signature)) and fold_name(signature) == fold_name(approver_name)
+
+
+def check_order_fields(data: dict[str, Any]) -> None:
+    """Rules on single fields that need the domain: the BTN number and the FOC window."""
+    errors = []
+    subscriber = data.get("subscriber") or {}
+    btn = subscriber.get("btn")
+    if btn:
+        try:
+            if not parse_e164(btn).valid:
+                errors.append(field_error("/subscriber/btn", f"{btn} is not a valid telephone number."))
+        except NotAPhoneNumber as exc:
+            errors.append(field_error("/subscriber/btn", f"btn {exc}."))
+    foc = foc_errors(data.get("requested_foc_date"), data.get("requested_foc_time"))
+    if errors or foc:
+        code = "foc_date_invalid" if foc and not errors else "validation_error"
+        raise ValidationFailed("Some fields are invalid.", code=code, errors=errors + foc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
@@ -32,10 +32,10 @@ class ApiClient:
 
     @property
     def actor_id(self) -> str:
-        return self.key.pk
+        return str(self.key.pk)
 
 
-def _active_key_with_account(variant: None, *, secret_hash: str, account_id: str):  # noqa: ANN202 - a queryset
+def _active_key_with_account(variant: None, *, secret_hash: str, account_id: str) -> QuerySet[ApiKey]:
     return (
         ApiKey.objects.filter(secret_hash=secret_hash, revoked_at__isnull=True)
         .only("id", "platform_id", "livemode", "last_used_at")
@@ -61,13 +61,14 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         account_id = request.headers.get(settings.PORTING_ACCOUNT_HEADER, "").strip()
         # One query finds the key and checks that the account header names one of its platform's accounts.
         found = ACTIVE_KEY_WITH_ACCOUNT.fetch(secret_hash=hash_api_key(raw_key), account_id=account_id)
-        key = found[0] if found else None
-        if key is None:
+        if not found:
             raise exceptions.AuthenticationFailed(BAD_KEY)
+        key = found[0]
         now = timezone.now()
         if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        return ApiClient(key, account_id if account_id and key.account_verified else None), key
+        verified = bool(getattr(key, "account_verified"))  # noqa: B009 - the query's annotation
+        return ApiClient(key, account_id if account_id and verified else None), key
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'

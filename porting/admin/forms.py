@@ -1,4 +1,4 @@
-"""Forms: the porting desk's transition forms (admin)."""
+"""The porting desk's forms: transitions, notes and approval requests."""
 from __future__ import annotations
 
 import datetime as dt
@@ -47,34 +47,3 @@ DESK_FORMS = {"foc": FocForm, "reject": RejectForm, "cancel": CancelForm}
 class ApprovalRequestForm(forms.Form):
     email = forms.EmailField(label="Customer's email", help_text="The signing link is sent here.")
     name = forms.CharField(label="Customer's name", max_length=100, required=False)
-
-
-class SignForm(forms.Form):
-    """The customer's signature: ESIGN consent and the approver's full name, typed."""
-
-    consent = forms.BooleanField(
-        label="I agree to sign this Letter of Authorization electronically.",
-        error_messages={"required": "Tick the box to consent to sign electronically."},
-    )
-    signature = forms.CharField(
-        label="Type your full name", max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "name", "autocapitalize": "words"}),
-    )
-
-    def __init__(self, *args, approver_name: str, **kwargs) -> None:  # noqa: ANN002, ANN003
-        super().__init__(*args, **kwargs)
-        self.approver_name = approver_name
-        self.fields["signature"].help_text = f"Type it exactly as: {approver_name}"
-
-    def clean_signature(self) -> str:
-        from porting.rules import signature_matches
-
-        signature = self.cleaned_data["signature"]
-        if not signature_matches(signature, self.approver_name):
-            raise forms.ValidationError(f"The signature must be the approver's full name: {self.approver_name}.")
-        return signature
-
-
-class DeclineForm(forms.Form):
-    reason = forms.CharField(label="What is not right?", max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 3}))

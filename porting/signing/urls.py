@@ -1,7 +1,9 @@
 """The customer signing pages."""
+from __future__ import annotations
+
 from django.urls import path
 
-from porting import views
+from porting.signing import views
 
 app_name = "porting"
 urlpatterns = [

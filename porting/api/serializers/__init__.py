@@ -1,0 +1,42 @@
+"""Request shapes (type and format only; business rules live in the domain) and documented
+response shapes, one module per resource; views say ``s.PortOrderCreateSerializer``."""
+from __future__ import annotations
+
+from porting.api.serializers.approval_requests import (
+    ApprovalRequestCreateSerializer,
+    ApprovalRequestListOut,
+    ApprovalRequestOut,
+)
+from porting.api.serializers.eligibility import EligibilityOut, EligibilityRequestSerializer
+from porting.api.serializers.events import EventListOut, EventOut
+from porting.api.serializers.orders import (
+    ApproveSerializer,
+    CancelSerializer,
+    ListQuerySerializer,
+    PortOrderCreateSerializer,
+    PortOrderListOut,
+    PortOrderOut,
+    PortOrderUpdateSerializer,
+)
+from porting.api.serializers.problems import ProblemOut
+from porting.api.serializers.test_helpers import TestFocSerializer, TestRejectSerializer
+
+__all__ = [
+    "ApprovalRequestCreateSerializer",
+    "ApprovalRequestListOut",
+    "ApprovalRequestOut",
+    "ApproveSerializer",
+    "CancelSerializer",
+    "EligibilityOut",
+    "EligibilityRequestSerializer",
+    "EventListOut",
+    "EventOut",
+    "ListQuerySerializer",
+    "PortOrderCreateSerializer",
+    "PortOrderListOut",
+    "PortOrderOut",
+    "PortOrderUpdateSerializer",
+    "ProblemOut",
+    "TestFocSerializer",
+    "TestRejectSerializer",
+]

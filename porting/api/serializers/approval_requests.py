@@ -1,0 +1,28 @@
+"""Approval requests (signing links): the request and documented response shapes."""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from porting.api.serializers.fields import StrictSerializer, documented
+
+
+class ApprovalRequestCreateSerializer(StrictSerializer):
+    email = serializers.EmailField(max_length=254, help_text="Where the signing link is sent.")
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, help_text="The signer's name.")
+
+
+class ApprovalRequestOut(serializers.Serializer):
+    id = serializers.CharField()
+    object = serializers.CharField()
+    email = serializers.CharField()
+    name = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["sent", "viewed", "signed", "declined", "expired", "revoked"])
+    expires_at = serializers.CharField()
+    created_at = serializers.CharField()
+    viewed_at = serializers.CharField(allow_null=True)
+    signed_at = serializers.CharField(allow_null=True)
+    declined_at = serializers.CharField(allow_null=True)
+    decline_reason = serializers.CharField(allow_null=True)
+
+
+ApprovalRequestListOut = documented("ApprovalRequestListOut", data=ApprovalRequestOut(many=True))

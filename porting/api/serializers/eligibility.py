@@ -1,0 +1,34 @@
+"""The eligibility check: its request and documented response."""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from porting.api.serializers.fields import PhoneNumberStringField, StrictSerializer
+
+
+class EligibilityRequestSerializer(StrictSerializer):
+    phone_numbers = serializers.ListField(
+        child=PhoneNumberStringField(max_length=32, allow_blank=True), max_length=1000
+    )
+
+
+class PortableNumberOut(serializers.Serializer):
+    phone_number = serializers.CharField()
+    losing_carrier_name = serializers.CharField(allow_null=True)
+    losing_carrier_spid = serializers.CharField(allow_null=True)
+    is_wireless = serializers.BooleanField(allow_null=True)
+    account_number_required = serializers.BooleanField()
+    number_type = serializers.CharField()
+
+
+class NonPortableNumberOut(serializers.Serializer):
+    phone_number = serializers.CharField()
+    rate_center = serializers.CharField(allow_null=True)
+    city = serializers.CharField(allow_null=True)
+    state = serializers.CharField(allow_null=True)
+    reason = serializers.CharField()
+
+
+class EligibilityOut(serializers.Serializer):
+    portable_numbers = PortableNumberOut(many=True)
+    non_portable_numbers = NonPortableNumberOut(many=True)

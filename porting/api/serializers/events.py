@@ -1,0 +1,25 @@
+"""The audit trail's documented response shapes."""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from porting.api.serializers.fields import documented
+
+
+class ActorOut(serializers.Serializer):
+    type = serializers.CharField()
+    id = serializers.CharField(allow_null=True)
+
+
+EventOut = documented(
+    "EventOut",
+    id=serializers.CharField(),
+    object=serializers.CharField(),
+    type=serializers.CharField(),
+    from_status=serializers.CharField(allow_null=True),
+    to_status=serializers.CharField(allow_null=True),
+    actor=ActorOut(),
+    data=serializers.DictField(),
+    created_at=serializers.CharField(),
+)
+EventListOut = documented("EventListOut", data=EventOut(many=True))

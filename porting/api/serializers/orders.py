@@ -1,0 +1,157 @@
+"""Port orders: the request shapes (type and format only; business rules live in the domain) and the
+documented response shapes."""
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from porting.api.serializers.fields import (
+    E164Field,
+    HHMMField,
+    IPField,
+    PhoneNumberStringField,
+    StateField,
+    StrictSerializer,
+    ZipField,
+    documented,
+    optional_text,
+)
+from porting.models import PortStatus
+
+
+class AddressSerializer(StrictSerializer):
+    house_number = optional_text(20)
+    street_name = optional_text(100)
+    city = optional_text(64)
+    state = StateField(max_length=2, required=False, allow_null=True)
+    zip = ZipField(max_length=10, required=False, allow_null=True)
+
+
+class SubscriberSerializer(StrictSerializer):
+    btn = E164Field(required=False, allow_null=True, help_text="Billing telephone number, E.164.")
+    business_name = optional_text(255)
+    approver_name = optional_text(
+        100, help_text="The person authorized to approve the port; the signature must match it."
+    )
+    account_number = optional_text(64, help_text="Account number at the losing carrier; required for wireless numbers.")
+    pin = optional_text(20, help_text="PIN or passcode at the losing carrier; required for wireless numbers.")
+    address = AddressSerializer(required=False, help_text="Service address as on the losing carrier's records.")
+
+
+class PortOrderWriteSerializer(StrictSerializer):
+    phone_numbers = serializers.ListField(
+        child=PhoneNumberStringField(max_length=32), max_length=1000,
+        help_text="E.164 numbers, 1 to 1,000, all of one losing carrier and number type.",
+    )
+    subscriber = SubscriberSerializer(required=False)
+    requested_foc_date = serializers.DateField(
+        required=False, allow_null=True, input_formats=["%Y-%m-%d"],
+        help_text="YYYY-MM-DD, 5 business days to 30 calendar days from today (Eastern).",
+    )
+    requested_foc_time = HHMMField(required=False, allow_null=True, help_text="HH:MM Eastern, 08:00 to 20:00.")
+
+
+class PortOrderCreateSerializer(PortOrderWriteSerializer):
+    pass
+
+
+class PortOrderUpdateSerializer(PortOrderWriteSerializer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["phone_numbers"].required = False
+
+
+class ApproveSerializer(StrictSerializer):
+    signature = serializers.CharField(max_length=100, help_text="The approver's full name, typed.")
+    ip = IPField(help_text="The IP address the customer approved from.")
+    user_agent = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class CancelSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class ListQuerySerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=PortStatus.values, required=False)
+    phone_number = serializers.CharField(max_length=16, required=False, help_text="E.164, or a part of a number.")
+    limit = serializers.IntegerField(min_value=1, max_value=100, required=False, default=20)
+    cursor = serializers.RegexField(
+        r"^port_[0-9a-z]{26}$", required=False, help_text="next_cursor of the previous page."
+    )
+
+
+# --- documented responses ---------------------------------------------------------
+class AddressOut(serializers.Serializer):
+    house_number = serializers.CharField(allow_null=True)
+    street_name = serializers.CharField(allow_null=True)
+    city = serializers.CharField(allow_null=True)
+    state = serializers.CharField(allow_null=True)
+    zip = serializers.CharField(allow_null=True)
+
+
+class SubscriberOut(serializers.Serializer):
+    btn = serializers.CharField(allow_null=True)
+    business_name = serializers.CharField(allow_null=True)
+    approver_name = serializers.CharField(allow_null=True)
+    account_number = serializers.CharField(allow_null=True, help_text="In full while draft; last 4 after.")
+    pin = serializers.CharField(allow_null=True, help_text="In full while draft; '****' after.")
+    address = AddressOut()
+
+
+class ApprovalOut(serializers.Serializer):
+    signature = serializers.CharField()
+    ip = serializers.CharField()
+    timestamp = serializers.CharField()
+
+
+class RejectionOut(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    how_to_fix = serializers.CharField()
+
+
+class FocOut(serializers.Serializer):
+    date = serializers.CharField()
+    time = serializers.CharField(allow_null=True)
+
+
+class DetailsOut(serializers.Serializer):
+    phone_numbers = serializers.ListField(child=serializers.CharField())
+    subscriber = SubscriberOut()
+    requested_foc_date = serializers.CharField(allow_null=True)
+    requested_foc_time = serializers.CharField(allow_null=True)
+    approval = ApprovalOut(allow_null=True)
+    rejection = RejectionOut(allow_null=True)
+    foc = FocOut(allow_null=True)
+
+
+class NumberOut(serializers.Serializer):
+    phone_number = serializers.CharField()
+    losing_carrier_name = serializers.CharField(allow_null=True)
+    losing_carrier_spid = serializers.CharField(allow_null=True)
+    is_wireless = serializers.BooleanField(allow_null=True)
+    number_type = serializers.ChoiceField(choices=["local", "toll_free"])
+
+
+class PortOrderOut(serializers.Serializer):
+    id = serializers.CharField()
+    object = serializers.CharField()
+    status = serializers.ChoiceField(choices=PortStatus.values)
+    livemode = serializers.BooleanField()
+    account = serializers.CharField()
+    details = DetailsOut()
+    numbers = NumberOut(many=True)
+    submitted_at = serializers.CharField(allow_null=True)
+    completed_at = serializers.CharField(allow_null=True)
+    cancelled_at = serializers.CharField(allow_null=True)
+    created_at = serializers.CharField()
+    updated_at = serializers.CharField()
+
+
+PortOrderListOut = documented(
+    "PortOrderListOut",
+    data=PortOrderOut(many=True),
+    has_more=serializers.BooleanField(),
+    next_cursor=serializers.CharField(allow_null=True),
+)

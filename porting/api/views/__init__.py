@@ -1,0 +1,30 @@
+"""API views, one module per resource: parse input, call one service, render (STYLE rule 4)."""
+from __future__ import annotations
+
+from porting.api.views.approval_requests import ApprovalRequestsView
+from porting.api.views.eligibility import EligibilityView
+from porting.api.views.events import PortOrderEventsView
+from porting.api.views.loa import PortOrderLoaView
+from porting.api.views.orders import (
+    PortOrderApproveView,
+    PortOrderCancelView,
+    PortOrderDetailView,
+    PortOrderListView,
+    PortOrderSubmitView,
+)
+from porting.api.views.test_helpers import TestCompleteView, TestFocView, TestRejectView
+
+__all__ = [
+    "ApprovalRequestsView",
+    "EligibilityView",
+    "PortOrderApproveView",
+    "PortOrderCancelView",
+    "PortOrderDetailView",
+    "PortOrderEventsView",
+    "PortOrderListView",
+    "PortOrderLoaView",
+    "PortOrderSubmitView",
+    "TestCompleteView",
+    "TestFocView",
+    "TestRejectView",
+]

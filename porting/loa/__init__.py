@@ -1,0 +1,26 @@
+"""The Letter of Authorization: its content (content.py), the signing record (certificate.py) and the
+PDF (render.py, WeasyPrint). No database writes here: ``porting.services.loa`` stores the result."""
+from __future__ import annotations
+
+from porting.loa.certificate import Certificate, certificate_for
+from porting.loa.content import (
+    AUTHORIZATION_STATEMENT,
+    LOA_TEXT_VERSION,
+    authorization_statement,
+    authorized_content,
+    content_sha256,
+    losing_carriers,
+)
+from porting.loa.render import render_loa_pdf
+
+__all__ = [
+    "AUTHORIZATION_STATEMENT",
+    "LOA_TEXT_VERSION",
+    "Certificate",
+    "authorization_statement",
+    "authorized_content",
+    "certificate_for",
+    "content_sha256",
+    "losing_carriers",
+    "render_loa_pdf",
+]

@@ -1,0 +1,34 @@
+"""Portico's data, one module per area; import models from here (``from porting.models import PortOrder``)."""
+from __future__ import annotations
+
+from porting.models.audit import ActorType, Event
+from porting.models.comments import Comment
+from porting.models.esign import OPEN_APPROVAL_STATUSES, ApprovalRequest, ApprovalRequestStatus, LoaDocument
+from porting.models.orders import (
+    AT_CARRIER_STATUSES,
+    CANCELLABLE_STATUSES,
+    NumberType,
+    PortOrder,
+    PortOrderNumber,
+    PortStatus,
+)
+from porting.models.tenancy import Account, ApiKey, Platform
+
+__all__ = [
+    "AT_CARRIER_STATUSES",
+    "CANCELLABLE_STATUSES",
+    "OPEN_APPROVAL_STATUSES",
+    "Account",
+    "ActorType",
+    "ApiKey",
+    "ApprovalRequest",
+    "ApprovalRequestStatus",
+    "Comment",
+    "Event",
+    "LoaDocument",
+    "NumberType",
+    "Platform",
+    "PortOrder",
+    "PortOrderNumber",
+    "PortStatus",
+]

@@ -1,0 +1,45 @@
+"""The audit trail: one event per state change or notable action, never edited or deleted."""
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from porting.fields import TypeIDField
+from porting.models.orders import PortOrder
+
+
+class ActorType(models.TextChoices):
+    API_KEY = "api_key"
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    CARRIER = "carrier"
+    SYSTEM = "system"
+
+
+class Event(models.Model):
+    """One entry of an order's audit trail. Never edited or deleted."""
+
+    id = TypeIDField(prefix="evt")
+    order = models.ForeignKey(PortOrder, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=64)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    actor_type = models.CharField(max_length=16, choices=ActorType.choices)
+    actor_id = models.CharField(max_length=100, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["order", "id"], name="event_order_feed")]
+
+    def __str__(self) -> str:
+        return f"{self.type} on {self.order_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("events are never edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("events are never deleted")

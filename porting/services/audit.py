@@ -1,0 +1,70 @@
+"""Who acted, and the audit trail: every state change writes one event in the same transaction,
+under the order's row lock."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, can_proceed
+
+from porting.errors import InvalidState
+from porting.models import ActorType, Event, PortOrder
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: an API key, the customer, a staff user, the carrier or the system."""
+
+    type: str
+    id: str = ""
+
+
+SYSTEM = Actor(ActorType.SYSTEM)
+
+
+def record_event(
+    order: PortOrder, type_: str, actor: Actor, *, from_status: str = "", to_status: str = "",
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Write one audit event (the caller holds the transaction)."""
+    return Event.objects.create(
+        order=order,
+        type=type_,
+        from_status=from_status,
+        to_status=to_status,
+        actor_type=actor.type,
+        actor_id=actor.id,
+        data=data or {},
+    )
+
+
+def lock_order(order: PortOrder) -> PortOrder:
+    """A fresh copy of the order, row-locked for the rest of the transaction."""
+    return PortOrder.objects.select_for_update().prefetch_related("numbers").get(pk=order.pk)
+
+
+def refetch_order(order: PortOrder) -> PortOrder:
+    return PortOrder.objects.prefetch_related("numbers").get(pk=order.pk)
+
+
+def save_order(order: PortOrder) -> None:
+    """Save under optimistic locking: losing a race to another change is a 409, not a 500."""
+    try:
+        order.save()
+    except ConcurrentTransition:
+        raise InvalidState("The port order was changed by another request at the same time; fetch it and retry.")
+
+
+def run_transition(
+    order: PortOrder, name: str, actor: Actor, event_type: str, data: dict[str, Any] | None = None, **kwargs: Any
+) -> None:
+    """Call the order's transition ``name`` (409 if it may not), save, and write its event."""
+    method = getattr(order, name)
+    if not can_proceed(method):
+        raise InvalidState(f"Cannot {name.replace('_', ' ')} a port order in status '{order.status}'.")
+    from_status = order.status
+    method(**kwargs)
+    order.updated_at = timezone.now()
+    save_order(order)
+    record_event(order, event_type, actor, from_status=from_status, to_status=order.status, data=data)

@@ -1,0 +1,191 @@
+"""Port orders: create, update (merge), approve, submit and cancel.
+
+Each function is atomic, takes keyword-only arguments, locks the order it changes, calls the
+transition, writes the audit event in the same transaction, and names the side effects that
+follow the commit (carrier calls, the LOA).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from porting.carriers import NumberLookup
+from porting.effects import Effect, after_commit
+from porting.eligibility import lookup_order_numbers
+from porting.errors import ApprovalRequired, InvalidState, ValidationFailed, field_error
+from porting.models import AT_CARRIER_STATUSES, ApprovalRequest, PortOrder, PortOrderNumber, PortStatus
+from porting.rules import check_complete, check_foc, check_order_fields, signature_matches
+from porting.services.audit import Actor, lock_order, record_event, refetch_order, run_transition, save_order
+from porting.services.esign import approval_requests_revoke_open
+from porting.services.loa import supersede_loas
+
+SUBSCRIBER_FIELDS = {
+    "btn": "btn",
+    "business_name": "business_name",
+    "approver_name": "approver_name",
+    "account_number": "account_number",
+    "pin": "pin",
+}
+ADDRESS_FIELDS = {
+    "house_number": "address_house_number",
+    "street_name": "address_street_name",
+    "city": "address_city",
+    "state": "address_state",
+    "zip": "address_zip",
+}
+NULLABLE_FIELDS = {"account_number", "pin", "requested_foc_date", "requested_foc_time"}
+UPDATABLE_STATUSES = (PortStatus.DRAFT, PortStatus.APPROVED, PortStatus.EXCEPTION)
+
+
+def require_approvable(order: PortOrder, action: str) -> None:
+    """What a customer may approve: a draft, complete, whose requested FOC is still allowed."""
+    if order.status != PortStatus.DRAFT:
+        raise InvalidState(f"Only a draft can be {action}; this port order is '{order.status}'.")
+    check_complete(order)
+    check_foc(order)
+
+
+def _assign(order: PortOrder, data: dict[str, Any]) -> list[str]:
+    """Merge ``data`` into the order (DESIGN §4 merge rules); return the paths that changed."""
+    changed = []
+
+    def put(attr: str, path: str, value: Any) -> None:
+        if value is None and attr not in NULLABLE_FIELDS:
+            value = ""
+        if getattr(order, attr) != value:
+            setattr(order, attr, value)
+            changed.append(path)
+
+    subscriber = data.get("subscriber") or {}
+    for key, attr in SUBSCRIBER_FIELDS.items():
+        if key in subscriber:
+            put(attr, f"subscriber.{key}", subscriber[key])
+    address = subscriber.get("address") or {}
+    for key, attr in ADDRESS_FIELDS.items():
+        if key in address:
+            put(attr, f"subscriber.address.{key}", address[key])
+    for key in ("requested_foc_date", "requested_foc_time"):
+        if key in data:
+            put(key, key, data[key])
+    return changed
+
+
+def _replace_numbers(order: PortOrder, lookups: list[NumberLookup]) -> None:
+    order.numbers.all().delete()
+    PortOrderNumber.objects.bulk_create(
+        PortOrderNumber(
+            order=order,
+            position=i,
+            phone_number=r.phone_number,
+            number_type=r.number_type,
+            losing_carrier_name=r.losing_carrier_name,
+            losing_carrier_spid=r.losing_carrier_spid,
+            is_wireless=r.is_wireless,
+        )
+        for i, r in enumerate(lookups)
+    )
+
+
+def port_order_create(*, account_id: str, livemode: bool, data: dict[str, Any], actor: Actor) -> PortOrder:
+    """Create a draft. Needs ``phone_numbers``; every other field present is validated."""
+    lookups = lookup_order_numbers(data.get("phone_numbers"), livemode=livemode)
+    check_order_fields(data)
+    with transaction.atomic():
+        order = PortOrder(account_id=account_id, livemode=livemode)
+        _assign(order, data)
+        order.save()
+        _replace_numbers(order, lookups)
+        record_event(
+            order, "port_order.created", actor, to_status=order.status,
+            data={"phone_numbers": [r.phone_number for r in lookups]},
+        )
+    return refetch_order(order)
+
+
+def port_order_update(*, order: PortOrder, data: dict[str, Any], actor: Actor) -> PortOrder:
+    """Merge changes into a draft, approved or exception order.
+
+    A real change to an approved order clears the approval (back to draft); an exception order
+    stays in exception, its rejection visible, until it is resubmitted.
+    """
+    if order.status not in UPDATABLE_STATUSES:
+        raise InvalidState(f"A port order in status '{order.status}' cannot be updated.")
+    lookups = lookup_order_numbers(data["phone_numbers"], livemode=order.livemode) if "phone_numbers" in data else None
+    check_order_fields(data)
+    with transaction.atomic():
+        order = lock_order(order)
+        if order.status not in UPDATABLE_STATUSES:
+            raise InvalidState(f"A port order in status '{order.status}' cannot be updated.")
+        changed = _assign(order, data)
+        if lookups is not None and [n.phone_number for n in order.numbers.all()] != [r.phone_number for r in lookups]:
+            _replace_numbers(order, lookups)
+            changed.insert(0, "phone_numbers")
+        if not changed:
+            return refetch_order(order)
+        order.updated_at = timezone.now()
+        save_order(order)
+        record_event(order, "port_order.updated", actor, data={"changed": changed})
+        approval_requests_revoke_open(order, actor, "the order changed after the link was sent")
+        if order.status == PortStatus.APPROVED:
+            superseded = supersede_loas(order)
+            run_transition(order, "clear_approval", actor, "port_order.approval_cleared",
+                           data={"reason": "order updated", "superseded_loas": superseded})
+    return refetch_order(order)
+
+
+def port_order_approve(
+    *, order: PortOrder, signature: str, ip: str, user_agent: str = "", actor: Actor,
+    approval_request: ApprovalRequest | None = None,
+) -> PortOrder:
+    """The customer's approval: a complete order, a valid FOC, and the approver's own name as signature.
+
+    Open signing links die (except ``approval_request``, the one being signed).
+    """
+    with transaction.atomic():
+        order = lock_order(order)
+        require_approvable(order, "approved")
+        if not signature_matches(signature, order.approver_name):
+            raise ValidationFailed(
+                "The signature must be the approver's full name.",
+                code="signature_mismatch",
+                errors=[field_error("/signature", "Does not match subscriber.approver_name.")],
+            )
+        run_transition(
+            order, "approve", actor, "port_order.approved",
+            data={"signature": signature, "ip": ip, "user_agent": user_agent},
+            signature=signature, ip=ip, user_agent=user_agent, at=timezone.now(),
+        )
+        approval_requests_revoke_open(order, actor, "the order was approved another way",
+                                      keep=approval_request.pk if approval_request else None)
+        after_commit(Effect.LOA_RENDER, order.pk)
+    return refetch_order(order)
+
+
+def port_order_submit(*, order: PortOrder, actor: Actor) -> PortOrder:
+    """Send an approved (or corrected exception) order to its carrier."""
+    with transaction.atomic():
+        order = lock_order(order)
+        if order.status == PortStatus.DRAFT:
+            raise ApprovalRequired("The port order must be approved before it can be submitted.")
+        if order.status not in (PortStatus.APPROVED, PortStatus.EXCEPTION):
+            raise InvalidState(f"A port order in status '{order.status}' cannot be submitted.")
+        check_complete(order)
+        check_foc(order)
+        run_transition(order, "submit", actor, "port_order.submitted", at=timezone.now())
+        after_commit(Effect.CARRIER_SUBMIT, order.pk)
+    return refetch_order(order)
+
+
+def port_order_cancel(*, order: PortOrder, actor: Actor, reason: str = "") -> PortOrder:
+    """Cancel an order that has not ended; the carrier is told if it had the order."""
+    with transaction.atomic():
+        order = lock_order(order)
+        was_at_carrier = order.status in (AT_CARRIER_STATUSES | {PortStatus.EXCEPTION})
+        run_transition(order, "cancel", actor, "port_order.cancelled", data={"reason": reason} if reason else None,
+                       at=timezone.now())
+        approval_requests_revoke_open(order, actor, "the order was cancelled")
+        if was_at_carrier:
+            after_commit(Effect.CARRIER_CANCEL, order.pk)
+    return refetch_order(order)
