@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from pypdf import PdfReader
 
-from porting.loa import _StaticFilesOnly, content_sha256, render_loa_pdf
+from porting.loa import content_sha256, render_loa_pdf
+from porting.loa.render import _StaticFilesOnly
 from porting.models import Event, LoaDocument, PortOrder
 
 
