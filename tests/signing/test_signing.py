@@ -235,3 +235,28 @@ def test_declining_keeps_the_draft_and_tells_the_requester(client, api, django_c
 def test_declining_needs_a_reason(client, link):
     _, token = link
     assert client.post(f"/sign/{token}/decline/", {"reason": "  "}).status_code == 400
+
+
+def test_the_link_status_cannot_be_assigned_only_transitioned(link):
+    approval = ApprovalRequest.objects.get(order_id=link[0])
+    with pytest.raises(AttributeError):
+        approval.status = "signed"
+
+
+def test_the_sweep_expires_only_open_links(client, link, clock):
+    order_id, token = link
+    assert sign(client, token).status_code == 302
+    clock.move_to(dt.datetime(2026, 12, 17, 15, 1, tzinfo=dt.UTC))  # past the link's expiry
+    from django.core.management import call_command
+
+    call_command("refresh_port_orders", stdout=io.StringIO())
+    assert ApprovalRequest.objects.get(order_id=order_id).status == "signed"
+    assert "approval_request.expired" not in events(order_id)
+
+
+def test_the_api_reads_an_unswept_link_past_its_expiry_as_expired(api, link, clock):
+    order_id, _ = link
+    clock.move_to(dt.datetime(2026, 12, 17, 15, 1, tzinfo=dt.UTC))
+    listed = api.get(f"/v1/port-orders/{order_id}/approval-requests").json()["data"]
+    assert [a["status"] for a in listed] == ["expired"]
+    assert ApprovalRequest.objects.get(order_id=order_id).status == "sent"  # reading wrote nothing
