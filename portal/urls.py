@@ -2,7 +2,7 @@
 import os
 
 from django.http import HttpRequest, JsonResponse
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from porting.admin import desk_site
@@ -12,7 +12,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/", include("porting.api.urls")),
     path("v1/openapi.json", SpectacularJSONAPIView.as_view(authentication_classes=[], permission_classes=[]),
          name="openapi-schema"),
@@ -25,15 +25,16 @@ urlpatterns = [
 
 if os.environ.get("PORTICO_BENCH_HELLO") == "1":
     # The benchmark's baseline: a bare DRF endpoint, mounted only when bench/api.py asks for it.
+    from rest_framework.request import Request
     from rest_framework.response import Response
     from rest_framework.views import APIView
 
     class HelloView(APIView):
-        authentication_classes: list = []
-        permission_classes: list = []
-        throttle_classes: list = []
+        authentication_classes = []
+        permission_classes = []
+        throttle_classes = []
 
-        def get(self, request):  # noqa: ANN001, ANN201
+        def get(self, request: Request) -> Response:
             return Response({"hello": "world"})
 
     urlpatterns.append(path("bench/hello", HelloView.as_view()))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from threading import Lock
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import QuerySet
@@ -81,7 +81,7 @@ class CompiledQuery(Generic[M]):
             for pos, funcs, expression in plan.converters:
                 for func in funcs:
                     row[pos] = func(row[pos], expression, connection)
-            obj = cast(M, self.model.from_db(DEFAULT_DB_ALIAS, plan.init_list, row[start:end]))
+            obj = self.model.from_db(DEFAULT_DB_ALIAS, plan.init_list, row[start:end])
             for name, pos in plan.annotations:
                 setattr(obj, name, row[pos])
             objects.append(obj)

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -12,13 +13,17 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from typeid import TypeID
 
+# The set and get types of a field; django-stubs' plugin fills them in (nullable with null=True).
+_ST = TypeVar("_ST", contravariant=True)
+_GT = TypeVar("_GT", covariant=True)
+
 
 def new_typeid(prefix: str) -> str:
     """A new TypeID string such as ``port_01h2xcejqtf2nbrexx3vqjhp41`` (UUIDv7: sorts by creation)."""
     return str(TypeID(prefix=prefix))
 
 
-class TypeIDField(models.CharField):
+class TypeIDField(models.CharField[_ST, _GT]):
     """A primary key holding a prefixed TypeID, generated on creation."""
 
     def __init__(self, *args: Any, prefix: str = "", **kwargs: Any) -> None:
@@ -28,7 +33,7 @@ class TypeIDField(models.CharField):
         kwargs.setdefault("primary_key", True)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self) -> tuple:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["prefix"] = self.prefix
         return name, path, args, kwargs
@@ -57,7 +62,7 @@ def field_cipher() -> MultiFernet:
     return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS), settings.SECRET_KEY)
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField[_ST, _GT]):
     """A text value stored as a Fernet token; None stays NULL. Never compared or searched."""
 
     def get_prep_value(self, value: Any) -> Any:

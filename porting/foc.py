@@ -17,7 +17,7 @@ LATEST_FOC_TIME = dt.time(20, 0)
 
 @lru_cache(maxsize=16)
 def _us_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.US(years=year, observed=True)
+    return holidays.country_holidays("US", years=year, observed=True)
 
 
 def is_business_day(day: dt.date) -> bool:

@@ -81,7 +81,8 @@ def parse_e164(value: object) -> ParsedNumber:
 def _npa_localities() -> dict[str, list[str]]:
     # A small table generated from phonenumbers' geocoder (porting/data/generate_npa_localities.py):
     # importing the geocoder itself costs every worker ~100 MB.
-    return json.loads((Path(__file__).parent / "data" / "npa_localities.json").read_text())
+    table: dict[str, list[str]] = json.loads((Path(__file__).parent / "data" / "npa_localities.json").read_text())
+    return table
 
 
 def locality(parsed: ParsedNumber) -> tuple[str, str]:

@@ -31,14 +31,15 @@ _NUMBERS_AS_JSON = {
 
 def _order_with_numbers(livemode: bool, *, order_id: str, account_id: str) -> QuerySet[PortOrder]:
     sql = _NUMBERS_AS_JSON[connection.vendor].format(cols=", ".join(f"n.{c}" for c in _NUMBER_COLUMNS))
-    return (
+    orders: QuerySet[PortOrder] = (
         PortOrder.objects.filter(pk=order_id, account_id=account_id, livemode=livemode)
         .order_by()
         .annotate(numbers_json=RawSQL(sql, []))  # noqa: S611 - constant SQL above, no user input
     )
+    return orders
 
 
-_ORDER_OF_ACCOUNT = CompiledQuery(PortOrder, _order_with_numbers, ("order_id", "account_id"))
+_ORDER_OF_ACCOUNT: CompiledQuery[PortOrder] = CompiledQuery(PortOrder, _order_with_numbers, ("order_id", "account_id"))
 
 
 def port_order_get(*, account_id: str, livemode: bool, order_id: str) -> PortOrder:
@@ -85,7 +86,7 @@ def port_orders_of_account(
     *, account_id: str, livemode: bool, status: str | None = None, phone_number: str | None = None
 ) -> QuerySet[PortOrder]:
     """The account's orders in this mode, filtered by status and a whole or partial number."""
-    orders = PortOrder.objects.filter(account_id=account_id, livemode=livemode)
+    orders: QuerySet[PortOrder] = PortOrder.objects.filter(account_id=account_id, livemode=livemode)
     if status:
         orders = orders.filter(status=status)
     if phone_number:
@@ -96,7 +97,10 @@ def port_orders_of_account(
 def approval_request_by_token(token: str) -> ApprovalRequest | None:
     """The request a link's token names, or None. Reads only: expiry is written by
     ``approval_requests_expire_due`` (a periodic task), never by opening a link."""
-    return ApprovalRequest.objects.select_related("order").filter(token_hash=token_digest(token)).first()
+    found: ApprovalRequest | None = (
+        ApprovalRequest.objects.select_related("order").filter(token_hash=token_digest(token)).first()
+    )
+    return found
 
 
 # --- the porting desk's queue ----------------------------------------------------------

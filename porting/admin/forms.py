@@ -17,7 +17,7 @@ class FocForm(forms.Form):
                            help_text="HH:MM, America/New_York. Leave empty if the carrier gave none.")
 
     def clean_date(self) -> dt.date:
-        date = self.cleaned_data["date"]
+        date: dt.date = self.cleaned_data["date"]
         if date < eastern_today():
             raise forms.ValidationError("The FOC date cannot be in the past.")
         return date

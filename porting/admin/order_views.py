@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -22,6 +23,13 @@ from porting.loa import render_loa_pdf
 from porting.models import PortOrder, PortStatus
 from porting.permissions import REVEAL_PERMISSION, WORK_PERMISSION
 from porting.responses import pdf_response
+
+
+def _staff_user(request: HttpRequest) -> User:
+    """The desk's user: admin_view lets only logged-in staff in, so never AnonymousUser."""
+    user = request.user
+    assert isinstance(user, User), "the admin lets only staff in"
+    return user
 
 
 class OrderDeskViews(admin.ModelAdmin[PortOrder]):
@@ -65,7 +73,8 @@ class OrderDeskViews(admin.ModelAdmin[PortOrder]):
     def _order_or_404(self, request: HttpRequest, object_id: str) -> PortOrder:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return get_object_or_404(PortOrder.objects.prefetch_related("numbers"), pk=unquote(object_id))
+        order: PortOrder = get_object_or_404(PortOrder.objects.prefetch_related("numbers"), pk=unquote(object_id))
+        return order
 
     def _back(self, order: PortOrder) -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse("admin:porting_portorder_change", args=[order.pk]))
@@ -110,7 +119,7 @@ class OrderDeskViews(admin.ModelAdmin[PortOrder]):
         if not form.is_valid():
             messages.error(request, "The note is empty or too long.")
             return self._back(order)
-        services.port_order_comment(order=order, user=request.user, body=form.cleaned_data["body"])
+        services.port_order_comment(order=order, user=_staff_user(request), body=form.cleaned_data["body"])
         messages.success(request, "Note added.")
         return self._back(order)
 
@@ -123,10 +132,11 @@ class OrderDeskViews(admin.ModelAdmin[PortOrder]):
         form = ApprovalRequestForm(request.POST or None,
                                    initial={"email": last.email, "name": last.name} if last else None)
         if request.method == "POST" and form.is_valid():
+            staff = _staff_user(request)
             try:
                 services.approval_request_create(
                     order=order, email=form.cleaned_data["email"], name=form.cleaned_data["name"],
-                    actor=services.staff_actor(request.user), requester_email=request.user.email or "",
+                    actor=services.staff_actor(staff), requester_email=staff.email or "",
                 )
             except PortingError as exc:
                 messages.error(request, f"The approval request was not sent: {exc.detail}")

@@ -39,7 +39,7 @@ class NumberInline(admin.TabularInline[PortOrderNumber, PortOrder]):
     extra = 0
     can_delete = False
     readonly_fields = ["phone_number", "number_type", "losing_carrier_name", "losing_carrier_spid", "is_wireless"]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
 
     def has_add_permission(self, request: HttpRequest, obj: PortOrder | None = None) -> bool:
         return False

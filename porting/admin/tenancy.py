@@ -75,10 +75,10 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
             return []
         return ["platform", "livemode", "prefix", "created_at", "last_used_at", "revoked_at"]
 
-    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> tuple[str, ...]:
         if obj is None:
-            return ["platform", "name", "livemode"]
-        return ["prefix", "name", "platform", "livemode", "created_at", "last_used_at", "revoked_at"]
+            return ("platform", "name", "livemode")
+        return ("prefix", "name", "platform", "livemode", "created_at", "last_used_at", "revoked_at")
 
     def save_model(self, request: HttpRequest, obj: ApiKey, form: ModelForm[ApiKey], change: bool) -> None:
         if change:
@@ -87,7 +87,7 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
         key, raw = services.api_key_create(platform=obj.platform, livemode=obj.livemode, name=obj.name)
         obj.pk, obj.prefix, obj.secret_hash, obj.created_at = key.pk, key.prefix, key.secret_hash, key.created_at
         obj._state.adding = False
-        request._portico_new_key = raw  # type: ignore[attr-defined] - handed to response_add below
+        request._portico_new_key = raw  # type: ignore[attr-defined]  # handed to response_add below
 
     def response_add(self, request: HttpRequest, obj: ApiKey, post_url_continue: str | None = None) -> HttpResponse:
         raw = getattr(request, "_portico_new_key", None)

@@ -5,7 +5,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -30,8 +30,10 @@ _DRF_CODES: list[tuple[type[Exception], str, str]] = [
 ]
 
 
-def problem(status: int, code: str, title: str, detail: str, errors: list | None = None, **extra: Any) -> dict:
-    body = {"type": TYPE_BASE + code, "title": title, "status": status, "detail": detail, "code": code,
+def problem(
+    status: int, code: str, title: str, detail: str, errors: list[dict[str, str]] | None = None, **extra: Any
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": TYPE_BASE + code, "title": title, "status": status, "detail": detail, "code": code,
             "errors": errors or []}
     body.update(extra)
     return body
@@ -60,7 +62,7 @@ def flatten_errors(detail: Any, pointer: str = "") -> list[dict[str, str]]:
     return [{"pointer": pointer, "detail": str(detail)}]
 
 
-def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, PortingError):
         body = problem(exc.status, exc.code, exc.title, exc.detail, exc.errors, **exc.extra)
         return Response(body, status=exc.status, content_type=PROBLEM_CONTENT_TYPE)
@@ -91,7 +93,7 @@ def problem_json(status: int, code: str, title: str, detail: str) -> JsonRespons
     return JsonResponse(problem(status, code, title, detail), status=status, content_type=PROBLEM_CONTENT_TYPE)
 
 
-def not_found_view(request: HttpRequest, exception: Exception | None = None):  # noqa: ANN201
+def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Django-level 404: problem JSON under the API, the normal page elsewhere."""
     if request.path.startswith("/v1/"):
         return problem_json(404, "not_found", "Not found", f"No such endpoint: {request.path}")
@@ -100,7 +102,7 @@ def not_found_view(request: HttpRequest, exception: Exception | None = None):  #
     return page_not_found(request, exception)
 
 
-def server_error_view(request: HttpRequest):  # noqa: ANN201
+def server_error_view(request: HttpRequest) -> HttpResponse:
     """Django-level 500: problem JSON without a stack trace under the API."""
     if request.path.startswith("/v1/"):
         return problem_json(500, "internal_error", "Internal error", "Something went wrong on our side.")

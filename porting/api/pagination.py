@@ -1,10 +1,15 @@
 """Cursor pagination over TypeID keys: newest first, the same cost on every page."""
 from __future__ import annotations
 
+from typing import TypeVar
+
+from django.db import models
 from django.db.models import QuerySet
 
+M = TypeVar("M", bound=models.Model)
 
-def cursor_page(queryset: QuerySet, *, limit: int, cursor: str | None) -> tuple[list, bool, str | None]:
+
+def cursor_page(queryset: QuerySet[M], *, limit: int, cursor: str | None) -> tuple[list[M], bool, str | None]:
     """(rows, has_more, next_cursor) of ``queryset`` ordered by id descending.
 
     TypeIDs are UUIDv7: they sort by creation time, so ``id < cursor`` is the next page and the

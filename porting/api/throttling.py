@@ -5,6 +5,8 @@ from django.conf import settings
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
+from porting.api.authentication import ApiClient
+
 
 class ApiKeyRateThrottle(SimpleRateThrottle):
     scope = "api_key"
@@ -14,7 +16,8 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         return None if not rate or rate == "off" else rate
 
     def get_cache_key(self, request: Request, view: object) -> str | None:
-        client = request.user
-        if client is None or not getattr(client, "is_authenticated", False):
+        # DRF types request.user as a Django user; here it is an ApiClient, or None (UNAUTHENTICATED_USER).
+        client: object = request.user
+        if not isinstance(client, ApiClient):
             return None
         return f"throttle_api_key_{client.key.pk}"

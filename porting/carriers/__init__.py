@@ -18,7 +18,7 @@ ALIASES = {
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> CarrierGateway:
-    cls = import_string(ALIASES.get(path, path))
+    cls: type[CarrierGateway] = import_string(ALIASES.get(path, path))
     return cls()
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from porting.phone import ParsedNumber
 
@@ -49,7 +49,7 @@ class CarrierUpdate:
     foc_time: dt.time | None = None
     code: str = ""
     message: str = ""
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 class CarrierGateway:

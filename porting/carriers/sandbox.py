@@ -8,6 +8,7 @@ the requested FOC and completes the port once that moment has passed.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
@@ -105,7 +106,7 @@ class SandboxCarrier(CarrierGateway):
         return None
 
 
-def _fixed_since_rejection(events: list[tuple[str, dict]], code: str, field: str) -> bool:
+def _fixed_since_rejection(events: list[tuple[str, dict[str, Any]]], code: str, field: str) -> bool:
     """True when the order was rejected with ``code`` and ``field`` was updated afterwards."""
     fixed = None
     for event_type, data in events:  # oldest first

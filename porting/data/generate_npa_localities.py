@@ -26,8 +26,8 @@ def locality_of(npa: int) -> tuple[str, str] | None:
     if ", " in description:
         city, state = description.rsplit(", ", 1)
         return city, state
-    state = US_STATES.get(description) or CA_PROVINCES.get(description)
-    return ("", state) if state else None
+    region = US_STATES.get(description) or CA_PROVINCES.get(description)
+    return ("", region) if region else None
 
 
 def main() -> None:

@@ -78,4 +78,5 @@ def render_loa_pdf(order: PortOrder, *, certificate: Certificate | None = None, 
     })
     stylesheet, font_config = _stylesheet()
     document = HTML(string=html, base_url=str(STATIC_ROOT_DIR) + "/", url_fetcher=_StaticFilesOnly())
-    return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    pdf: bytes = document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    return pdf

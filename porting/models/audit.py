@@ -1,6 +1,8 @@
 """The audit trail: one event per state change or notable action, never edited or deleted."""
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.db import models
 from django.utils import timezone
 
@@ -36,10 +38,10 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.type} on {self.order_id}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ValueError("events are never edited")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValueError("events are never deleted")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -65,7 +66,8 @@ class ApprovalRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         periodic sweep writes the ``expire`` transition (opening a link never writes it)."""
         if self.status in OPEN_APPROVAL_STATUSES and (now or timezone.now()) >= self.expires_at:
             return ApprovalRequestStatus.EXPIRED
-        return self.status
+        status: str = self.status
+        return status
 
     def is_open(self, now: dt.datetime | None = None) -> bool:
         return self.status_at(now) in OPEN_APPROVAL_STATUSES
@@ -116,7 +118,7 @@ class LoaDocument(models.Model):
     def __str__(self) -> str:
         return f"LOA {self.pk} for {self.order_id}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ValueError("LOA documents are immutable; supersede them instead")
         super().save(*args, **kwargs)

@@ -26,7 +26,7 @@ class SignForm(forms.Form):
         self.fields["signature"].help_text = f"Type it exactly as: {approver_name}"
 
     def clean_signature(self) -> str:
-        signature = self.cleaned_data["signature"]
+        signature: str = self.cleaned_data["signature"]
         if not signature_matches(signature, self.approver_name):
             raise forms.ValidationError(f"The signature must be the approver's full name: {self.approver_name}.")
         return signature

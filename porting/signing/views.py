@@ -27,7 +27,7 @@ from porting.tokens import token_digest
 
 SIGN_ATTEMPTS = 10  # POSTs per token per window
 SIGN_WINDOW_SECONDS = 600
-DEAD_REASONS = {
+DEAD_REASONS: dict[str | None, str] = {
     None: "This signing link is not valid. Check that you copied the whole address from the email.",
     ApprovalRequestStatus.EXPIRED: "This signing link has expired. Ask for a new one.",
     ApprovalRequestStatus.SIGNED: "This order has already been signed with this link.",

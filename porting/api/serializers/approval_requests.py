@@ -1,6 +1,8 @@
 """Approval requests (signing links): the request and documented response shapes."""
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from porting.api.serializers.fields import StrictSerializer, documented
@@ -11,7 +13,7 @@ class ApprovalRequestCreateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100, required=False, allow_blank=True, help_text="The signer's name.")
 
 
-class ApprovalRequestOut(serializers.Serializer):
+class ApprovalRequestOut(serializers.Serializer[dict[str, Any]]):
     id = serializers.CharField()
     object = serializers.CharField()
     email = serializers.CharField()

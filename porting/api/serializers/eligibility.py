@@ -1,6 +1,8 @@
 """The eligibility check: its request and documented response."""
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from porting.api.serializers.fields import PhoneNumberStringField, StrictSerializer
@@ -12,7 +14,7 @@ class EligibilityRequestSerializer(StrictSerializer):
     )
 
 
-class PortableNumberOut(serializers.Serializer):
+class PortableNumberOut(serializers.Serializer[dict[str, Any]]):
     phone_number = serializers.CharField()
     losing_carrier_name = serializers.CharField(allow_null=True)
     losing_carrier_spid = serializers.CharField(allow_null=True)
@@ -21,7 +23,7 @@ class PortableNumberOut(serializers.Serializer):
     number_type = serializers.CharField()
 
 
-class NonPortableNumberOut(serializers.Serializer):
+class NonPortableNumberOut(serializers.Serializer[dict[str, Any]]):
     phone_number = serializers.CharField()
     rate_center = serializers.CharField(allow_null=True)
     city = serializers.CharField(allow_null=True)
@@ -29,6 +31,6 @@ class NonPortableNumberOut(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class EligibilityOut(serializers.Serializer):
+class EligibilityOut(serializers.Serializer[dict[str, Any]]):
     portable_numbers = PortableNumberOut(many=True)
     non_portable_numbers = NonPortableNumberOut(many=True)

@@ -1,12 +1,14 @@
 """The audit trail's documented response shapes."""
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from porting.api.serializers.fields import documented
 
 
-class ActorOut(serializers.Serializer):
+class ActorOut(serializers.Serializer[dict[str, Any]]):
     type = serializers.CharField()
     id = serializers.CharField(allow_null=True)
 

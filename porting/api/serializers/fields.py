@@ -14,7 +14,7 @@ ZIP_RE = re.compile(r"^(\d{5}(-\d{4})?|[A-Za-z]\d[A-Za-z][ -]?\d[A-Za-z]\d)$")
 HHMM_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
-class StrictSerializer(serializers.Serializer):
+class StrictSerializer(serializers.Serializer[dict[str, Any]]):
     """Rejects keys it does not know, so a typo is an error rather than silently ignored."""
 
     def to_internal_value(self, data: Any) -> Any:
@@ -52,7 +52,7 @@ class E164Field(serializers.CharField):
 
 
 @extend_schema_field({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "10:00"})
-class HHMMField(serializers.Field):
+class HHMMField(serializers.Field[dt.time, str, str, Any]):
     """A time of day written ``HH:MM``."""
 
     default_error_messages = {"invalid": "Must be a time written HH:MM (24-hour), such as 10:00."}
@@ -91,7 +91,9 @@ def optional_text(max_length: int, **kwargs: Any) -> serializers.CharField:
     return serializers.CharField(max_length=max_length, required=False, allow_null=True, **kwargs)
 
 
-def documented(name: str, **fields: serializers.Field) -> type[serializers.Serializer]:
+def documented(
+    name: str, **fields: serializers.Field[Any, Any, Any, Any]
+) -> type[serializers.Serializer[dict[str, Any]]]:
     """A response shape for the schema only, made from its fields: a class body cannot declare a field
     named ``data`` (it would hide ``Serializer.data``), and the documented bodies have one."""
     return type(name, (serializers.Serializer,), fields)

@@ -82,7 +82,7 @@ class ListQuerySerializer(StrictSerializer):
 
 
 # --- documented responses ---------------------------------------------------------
-class AddressOut(serializers.Serializer):
+class AddressOut(serializers.Serializer[dict[str, Any]]):
     house_number = serializers.CharField(allow_null=True)
     street_name = serializers.CharField(allow_null=True)
     city = serializers.CharField(allow_null=True)
@@ -90,7 +90,7 @@ class AddressOut(serializers.Serializer):
     zip = serializers.CharField(allow_null=True)
 
 
-class SubscriberOut(serializers.Serializer):
+class SubscriberOut(serializers.Serializer[dict[str, Any]]):
     btn = serializers.CharField(allow_null=True)
     business_name = serializers.CharField(allow_null=True)
     approver_name = serializers.CharField(allow_null=True)
@@ -99,24 +99,24 @@ class SubscriberOut(serializers.Serializer):
     address = AddressOut()
 
 
-class ApprovalOut(serializers.Serializer):
+class ApprovalOut(serializers.Serializer[dict[str, Any]]):
     signature = serializers.CharField()
     ip = serializers.CharField()
     timestamp = serializers.CharField()
 
 
-class RejectionOut(serializers.Serializer):
+class RejectionOut(serializers.Serializer[dict[str, Any]]):
     code = serializers.CharField()
     message = serializers.CharField()
     how_to_fix = serializers.CharField()
 
 
-class FocOut(serializers.Serializer):
+class FocOut(serializers.Serializer[dict[str, Any]]):
     date = serializers.CharField()
     time = serializers.CharField(allow_null=True)
 
 
-class DetailsOut(serializers.Serializer):
+class DetailsOut(serializers.Serializer[dict[str, Any]]):
     phone_numbers = serializers.ListField(child=serializers.CharField())
     subscriber = SubscriberOut()
     requested_foc_date = serializers.CharField(allow_null=True)
@@ -126,7 +126,7 @@ class DetailsOut(serializers.Serializer):
     foc = FocOut(allow_null=True)
 
 
-class NumberOut(serializers.Serializer):
+class NumberOut(serializers.Serializer[dict[str, Any]]):
     phone_number = serializers.CharField()
     losing_carrier_name = serializers.CharField(allow_null=True)
     losing_carrier_spid = serializers.CharField(allow_null=True)
@@ -134,7 +134,7 @@ class NumberOut(serializers.Serializer):
     number_type = serializers.ChoiceField(choices=["local", "toll_free"])
 
 
-class PortOrderOut(serializers.Serializer):
+class PortOrderOut(serializers.Serializer[dict[str, Any]]):
     id = serializers.CharField()
     object = serializers.CharField()
     status = serializers.ChoiceField(choices=PortStatus.values)

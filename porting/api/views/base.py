@@ -28,7 +28,7 @@ def problems(*codes: int) -> dict[tuple[int, str], OpenApiResponse]:
     return {(code, PROBLEM): OpenApiResponse(ProblemOut, description="Problem details (RFC 9457)") for code in codes}
 
 
-def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+def validated(serializer_class: type[serializers.Serializer[dict[str, Any]]], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
@@ -39,7 +39,8 @@ class ApiView(APIView):
 
     @property
     def client(self) -> ApiClient:
-        user = self.request.user
+        # DRF types request.user as a Django user; here ApiKeyAuthentication sets an ApiClient.
+        user: object = self.request.user
         assert isinstance(user, ApiClient), "HasApiKey lets only API keys in"
         return user
 

@@ -1,6 +1,7 @@
 """GET /v1/port-orders/{id}/loa: the signed Letter of Authorization as PDF."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpResponse
@@ -23,7 +24,7 @@ class PDFRenderer(BaseRenderer):
     render_style = "binary"
 
     def render(self, data: Any, accepted_media_type: str | None = None,
-               renderer_context: dict[str, Any] | None = None) -> bytes:
+               renderer_context: Mapping[str, Any] | None = None) -> bytes:
         if isinstance(data, bytes):
             return data
         return JSONRenderer().render(data)

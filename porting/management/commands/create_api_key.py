@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from porting.models import Account, Platform
@@ -13,13 +14,13 @@ from porting.services import api_key_create
 class Command(BaseCommand):
     help = "Create an API key. Without --platform/--account a new platform with one account is created."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--platform", help="Platform name (reused if it exists, created otherwise).")
         parser.add_argument("--account", help="Account name under the platform (reused or created).")
         parser.add_argument("--live", action="store_true", help="Create an sk_live_ key (default: sk_test_).")
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             if options["platform"]:
                 platform, _ = Platform.objects.get_or_create(name=options["platform"])

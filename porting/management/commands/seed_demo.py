@@ -1,6 +1,8 @@
 """Demo data for `make run`: a platform, the seed's account, a sandbox key, an admin, a few orders."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -18,7 +20,7 @@ DEMO_ADMIN = ("admin", "portico-demo")
 class Command(BaseCommand):
     help = "Create demo data (idempotent) and print how to log in and call the API."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             platform, _ = Platform.objects.get_or_create(name="Demo Platform")
             account, _ = Account.objects.get_or_create(
