@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench-api bench-loa clean
+.PHONY: run test lint check worker beat bench-api bench-loa bench-outbox clean
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -33,6 +33,13 @@ run: $(STAMP)
 	DEBUG=true $(PY) manage.py seed_demo
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
+# With a broker (Procfile's worker and beat): CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make worker
+worker: $(STAMP)
+	$(VENV)/bin/celery -A portal worker -Q carrier,loa,email,webhooks -l info
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A portal beat -l info
+
 test: $(STAMP)
 	$(PY) -m pytest
 
@@ -47,6 +54,9 @@ bench-api: $(STAMP)
 
 bench-loa: $(STAMP)
 	$(PY) bench/loa.py
+
+bench-outbox: $(STAMP)
+	$(PY) bench/outbox.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

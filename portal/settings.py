@@ -6,6 +6,7 @@ ALLOWED_HOSTS, DATABASE_URL and SITE_URL (see README "Configuration").
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import django_stubs_ext
 import environ
@@ -110,6 +111,8 @@ MEDIA_URL = "media/"
 # --- Email -----------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Portico <porting@localhost>")
+# An SMTP server that hangs must not hold a worker (or, without a broker, a request) for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Security (secure by default once DEBUG is off) ------------------------
@@ -133,16 +136,35 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_IGNORE_RESULT = True
+# Periodic work and carrier polls go to the carrier queue; outbox rows name their own queue.
+CELERY_TASK_DEFAULT_QUEUE = "carrier"
+# A broker that is down must not hold a request: one quick try, then the outbox sweep takes over.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "refresh-open-port-orders": {
         "task": "porting.tasks.refresh_open_port_orders",
         "schedule": env.float("PORTING_REFRESH_INTERVAL_SECONDS", default=300.0),
     },
     "expire-approval-requests": {"task": "porting.tasks.expire_approval_requests", "schedule": 300.0},
+    "sweep-outbox": {
+        "task": "porting.tasks.sweep_outbox",
+        "schedule": env.float("PORTING_OUTBOX_SWEEP_SECONDS", default=30.0),
+    },
 }
+# --- The outbox (DESIGN §9) --------------------------------------------------------
+PORTING_OUTBOX_SWEEP_SECONDS = env.float("PORTING_OUTBOX_SWEEP_SECONDS", default=30.0)
+# How long a claimed row is held by its worker; a worker killed mid-task frees it after this.
+PORTING_OUTBOX_LEASE_SECONDS = env.float("PORTING_OUTBOX_LEASE_SECONDS", default=300.0)
+# A row handed to the broker this long ago and still not claimed is enqueued again by the sweep.
+PORTING_OUTBOX_REDELIVER_SECONDS = env.float("PORTING_OUTBOX_REDELIVER_SECONDS", default=120.0)
+# Without a broker, a daemon thread of the serving process retries due rows (no beat needed).
+PORTING_OUTBOX_EMBEDDED_SWEEPER = env.bool("PORTING_OUTBOX_EMBEDDED_SWEEPER", default=True)
 
 # --- REST framework ----------------------------------------------------------
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["porting.api.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["porting.api.authentication.HasApiKey"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -191,7 +213,7 @@ PORTING_API_RATE = env.str("PORTING_API_RATE", default="6000/min")
 PORTING_REFRESH_SECONDS = env.int("PORTING_REFRESH_SECONDS", default=60)
 # Lifetime of an emailed signing link, in seconds (default 7 days).
 PORTING_SIGNING_LINK_TTL = env.int("PORTING_SIGNING_LINK_TTL", default=7 * 24 * 3600)
-PORTING_REFRESH_BATCH_SIZE = env.int("PORTING_REFRESH_BATCH_SIZE", default=200)
+PORTING_REFRESH_BATCH_SIZE = env.int("PORTING_REFRESH_BATCH_SIZE", default=50)
 # A submitted order with no carrier answer for this many business days needs the desk's attention.
 PORTING_DESK_STALE_BUSINESS_DAYS = env.int("PORTING_DESK_STALE_BUSINESS_DAYS", default=2)
 # Comma-separated Fernet keys, newest first; the first encrypts, all decrypt (rotation).

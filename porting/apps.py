@@ -10,10 +10,15 @@ class PortingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.core.signals import request_started
         from django.db.models.signals import post_migrate
 
-        from porting import tasks  # noqa: F401 - registers the Celery tasks as the runners of the effects
+        from porting import tasks  # noqa: F401 - registers the handlers of the effects and the broker dispatch
+        from porting.outbox import start_embedded_sweeper
         from porting.permissions import ensure_desk_groups
+
+        # Without a broker, the first request of a serving process starts the thread that retries effects.
+        request_started.connect(start_embedded_sweeper, dispatch_uid="porting.outbox_sweeper")
 
         # After auth's own handler has created the permissions (it runs first: auth is listed earlier).
         post_migrate.connect(ensure_desk_groups, dispatch_uid="porting.ensure_desk_groups")

@@ -1,15 +1,16 @@
-"""Side effects that follow a committed state change, named by a typed key.
+"""Side effects by name: what kinds exist, which queue each runs on, and who performs it.
 
-Services say *what* must happen after commit (``after_commit(Effect.CARRIER_SUBMIT, order_id)``);
-the task layer registers *how* (its Celery task's ``delay``) when it is imported. This keeps the
-layers pointing down (services never import tasks) without finding tasks by string name.
+Services name an effect (``outbox.put(Effect.CARRIER_SUBMIT, …)``); the task layer registers at
+import how each is performed (a handler that loads by id and calls a service) and how a row is
+handed to the broker. This keeps the layers pointing down: services never import tasks, and
+nothing is found by string name.
 """
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable
 
-from django.db import transaction
+from porting.models import OutboxMessage
 
 
 class Effect(enum.StrEnum):
@@ -17,21 +18,60 @@ class Effect(enum.StrEnum):
     CARRIER_CANCEL = "carrier_cancel"
     LOA_RENDER = "loa_render"
     APPROVAL_REQUEST_EMAIL = "approval_request_email"
-    APPROVAL_DECLINED_EMAIL = "approval_declined_email"
+    STATUS_EMAIL = "status_email"
 
 
-Runner = Callable[..., object]
-_runners: dict[Effect, Runner] = {}
+# Each queue has its own workers, so a slow email server or webhook receiver never delays a carrier submit.
+QUEUE_OF: dict[Effect, str] = {
+    Effect.CARRIER_SUBMIT: "carrier",
+    Effect.CARRIER_CANCEL: "carrier",
+    Effect.LOA_RENDER: "loa",
+    Effect.APPROVAL_REQUEST_EMAIL: "email",
+    Effect.STATUS_EMAIL: "email",
+}
+QUEUES = ("carrier", "loa", "email", "webhooks")
+
+Handler = Callable[[OutboxMessage], object]
+# Hands a row to the broker: (message id, queue, countdown seconds or None).
+Dispatcher = Callable[[str, str, float | None], object]
+
+# Hands a batch of open orders' carrier polls to the broker.
+RefreshFanout = Callable[[list[str]], object]
+
+_handlers: dict[Effect, Handler] = {}
+_dispatchers: list[Dispatcher] = []
+_refresh_fanouts: list[RefreshFanout] = []
 
 
-def register(effect: Effect, runner: Runner) -> None:
-    """Called by ``porting.tasks`` at import: ``runner(*args)`` starts the effect (a task's ``delay``)."""
-    _runners[effect] = runner
+def register_handler(effect: Effect, handler: Handler) -> None:
+    """Called by ``porting.tasks`` at import: ``handler(message)`` performs the effect (idempotently)."""
+    _handlers[effect] = handler
 
 
-def after_commit(effect: Effect, *args: str) -> None:
-    """Start ``effect`` with ``args`` (ids) once the current transaction commits."""
-    runner = _runners.get(effect)
-    if runner is None:
-        raise RuntimeError(f"no runner registered for {effect}: is porting.tasks imported (PortingConfig.ready)?")
-    transaction.on_commit(lambda: runner(*args))
+def handler_for(kind: str) -> Handler:
+    try:
+        return _handlers[Effect(kind)]
+    except (KeyError, ValueError):
+        raise RuntimeError(f"no handler registered for {kind!r}: is porting.tasks imported (PortingConfig.ready)?")
+
+
+def register_dispatcher(dispatcher: Dispatcher) -> None:
+    """Called by ``porting.tasks`` at import: how a row is enqueued on the broker."""
+    _dispatchers[:] = [dispatcher]
+
+
+def dispatcher() -> Dispatcher:
+    if not _dispatchers:
+        raise RuntimeError("no outbox dispatcher registered: is porting.tasks imported (PortingConfig.ready)?")
+    return _dispatchers[0]
+
+
+def register_refresh_fanout(fanout: RefreshFanout) -> None:
+    """Called by ``porting.tasks`` at import: how a batch of carrier polls is enqueued on the broker."""
+    _refresh_fanouts[:] = [fanout]
+
+
+def refresh_fanout() -> RefreshFanout:
+    if not _refresh_fanouts:
+        raise RuntimeError("no refresh fan-out registered: is porting.tasks imported (PortingConfig.ready)?")
+    return _refresh_fanouts[0]

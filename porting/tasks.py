@@ -1,55 +1,62 @@
-"""Celery tasks: load by id, call a service; never business logic.
+"""Celery tasks: load by id, call a service or the outbox; never business logic.
 
-Importing this module registers each task as the runner of its ``porting.effects.Effect``, so the
-services name an effect and never import this layer.
+Importing this module registers, with ``porting.effects``, the handler of each kind of side effect
+and how an outbox row or a batch of carrier polls is handed to the broker, so the services name an
+effect and never import this layer. Queues: ``carrier``, ``loa``, ``email``, ``webhooks`` (one
+worker pool each if you like: a slow receiver never delays a carrier submit).
 """
 from __future__ import annotations
 
-from celery import Task, shared_task
+from celery import shared_task
 
-from porting import services
-from porting.carriers import CarrierError
-from porting.effects import Effect, register
-from porting.notifications.emails import approval_declined_email, approval_request_email
-
-
-@shared_task(bind=True, autoretry_for=(CarrierError,), retry_backoff=30, retry_backoff_max=3600, max_retries=10)
-def port_order_send_to_carrier(self: Task, order_id: str) -> None:
-    services.port_order_send_to_carrier(order_id=order_id)
+from porting import outbox, services
+from porting.effects import Effect, register_dispatcher, register_handler, register_refresh_fanout
+from porting.models import OutboxMessage
+from porting.notifications.emails import approval_request_email, status_email
 
 
-@shared_task(bind=True, autoretry_for=(CarrierError,), retry_backoff=30, max_retries=10)
-def port_order_cancel_at_carrier(self: Task, order_id: str) -> None:
-    services.port_order_cancel_at_carrier(order_id=order_id)
+@shared_task(ignore_result=True)
+def run_outbox_message(message_id: str) -> str:
+    """Claim and perform one outbox row (a duplicate delivery finds it claimed or done and does nothing)."""
+    return outbox.run(message_id)
 
 
-@shared_task
+@shared_task(ignore_result=True)
+def sweep_outbox() -> int:
+    """Beat: enqueue due rows that no worker holds (broker down at commit, worker killed, message lost)."""
+    return outbox.sweep()
+
+
+@shared_task(ignore_result=True)
 def refresh_open_port_orders() -> int:
+    """Beat: poll every order the carriers hold, fanned out in batches."""
     return services.port_orders_refresh_open()
 
 
-@shared_task
-def port_order_generate_loa(order_id: str) -> None:
-    services.port_order_generate_loa(order_id=order_id)
+@shared_task(ignore_result=True)
+def refresh_port_order_batch(order_ids: list[str]) -> int:
+    return services.port_orders_refresh(order_ids=order_ids)
 
 
-@shared_task
-def send_approval_request_email(request_id: str, token: str) -> None:
-    approval_request_email(request_id=request_id, token=token)
-
-
-@shared_task
-def send_approval_declined_email(request_id: str) -> None:
-    approval_declined_email(request_id=request_id)
-
-
-@shared_task
+@shared_task(ignore_result=True)
 def expire_approval_requests() -> int:
     return services.approval_requests_expire_due()
 
 
-register(Effect.CARRIER_SUBMIT, port_order_send_to_carrier.delay)
-register(Effect.CARRIER_CANCEL, port_order_cancel_at_carrier.delay)
-register(Effect.LOA_RENDER, port_order_generate_loa.delay)
-register(Effect.APPROVAL_REQUEST_EMAIL, send_approval_request_email.delay)
-register(Effect.APPROVAL_DECLINED_EMAIL, send_approval_declined_email.delay)
+def _send_approval_request_email(message: OutboxMessage) -> None:
+    if message.secret is None:
+        return  # already sent: the token was purged with the row
+    approval_request_email(request_id=message.target_id, token=message.secret)
+
+
+register_handler(Effect.CARRIER_SUBMIT, lambda m: services.port_order_send_to_carrier(order_id=m.target_id))
+register_handler(Effect.CARRIER_CANCEL, lambda m: services.port_order_cancel_at_carrier(order_id=m.target_id))
+register_handler(Effect.LOA_RENDER, lambda m: services.port_order_generate_loa(order_id=m.target_id))
+register_handler(Effect.APPROVAL_REQUEST_EMAIL, _send_approval_request_email)
+register_handler(Effect.STATUS_EMAIL, lambda m: status_email(event_id=m.target_id, audience=m.payload["audience"]))
+register_dispatcher(
+    lambda message_id, queue, countdown: run_outbox_message.apply_async(
+        (message_id,), queue=queue, countdown=countdown or 0
+    )
+)
+register_refresh_fanout(lambda order_ids: refresh_port_order_batch.apply_async((order_ids,), queue="carrier"))

@@ -58,6 +58,7 @@ def _test_settings():
 
     override = override_settings(
         SECURE_SSL_REDIRECT=False,
+        PORTING_OUTBOX_EMBEDDED_SWEEPER=False,  # no background thread in tests: they run the sweep themselves
         STORAGES={**django_settings.STORAGES,
                   "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
     )

@@ -12,6 +12,7 @@ from porting.models.orders import (
     PortOrderNumber,
     PortStatus,
 )
+from porting.models.outbox import OutboxMessage, OutboxStatus
 from porting.models.tenancy import Account, ApiKey, Platform
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "Event",
     "LoaDocument",
     "NumberType",
+    "OutboxMessage",
+    "OutboxStatus",
     "Platform",
     "PortOrder",
     "PortOrderNumber",

@@ -1,10 +1,29 @@
 """Tenancy: platforms (API customers), their accounts (end customers) and API keys."""
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.utils import timezone
 
 from porting.fields import TypeIDField
+
+
+def split_addresses(value: str) -> list[str]:
+    """The addresses in a comma- or newline-separated list, in order, without blanks or repeats."""
+    seen: dict[str, None] = {}
+    for part in value.replace("\n", ",").split(","):
+        if part.strip():
+            seen.setdefault(part.strip(), None)
+    return list(seen)
+
+
+def validate_addresses(value: str) -> None:
+    for address in split_addresses(value):
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValidationError(f"{address!r} is not an email address.")
 
 
 class Platform(models.Model):
@@ -12,8 +31,10 @@ class Platform(models.Model):
 
     id = TypeIDField(prefix="plat")
     name = models.CharField(max_length=200)
-    notification_email = models.EmailField(
-        blank=True, help_text="Told when a customer declines an approval request the platform sent."
+    notification_emails = models.TextField(
+        blank=True, validators=[validate_addresses],
+        help_text="Email addresses told of every status change of the platform's orders (FOC, rejection, "
+                  "completion, cancellation, a declined approval request): one per line or comma-separated.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -22,6 +43,10 @@ class Platform(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def notification_addresses(self) -> list[str]:
+        return split_addresses(self.notification_emails)
 
 
 class Account(models.Model):

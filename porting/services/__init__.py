@@ -23,6 +23,7 @@ from porting.services.carrier_outcomes import (
     port_order_record_rejection,
     port_order_refresh,
     port_order_send_to_carrier,
+    port_orders_refresh,
     port_orders_refresh_open,
 )
 from porting.services.comments import port_order_comment
@@ -73,6 +74,7 @@ __all__ = [
     "port_order_send_to_carrier",
     "port_order_submit",
     "port_order_update",
+    "port_orders_refresh",
     "port_orders_refresh_open",
     "staff_actor",
 ]

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from porting.effects import Effect, after_commit
+from porting import outbox
+from porting.effects import Effect
 from porting.errors import InvalidState, ValidationFailed, field_error
 from porting.models import OPEN_APPROVAL_STATUSES, ActorType, ApprovalRequest, PortOrder
 from porting.services.audit import SYSTEM, Actor, lock_order
@@ -25,7 +26,8 @@ DECLINE_REASON_MAX = 2000
 
 
 def _lock_request(request: ApprovalRequest) -> ApprovalRequest:
-    return ApprovalRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
+    locked: ApprovalRequest = ApprovalRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
+    return locked
 
 
 def approval_request_create(
@@ -43,7 +45,8 @@ def approval_request_create(
             expires_at=timezone.now() + dt.timedelta(seconds=settings.PORTING_SIGNING_LINK_TTL),
         )
         approval_request_event(request, "sent", actor, email=email, expires_at=request.expires_at.isoformat())
-        after_commit(Effect.APPROVAL_REQUEST_EMAIL, request.pk, token)
+        # The raw token rides only on its outbox row, encrypted, until the email is sent.
+        outbox.put(Effect.APPROVAL_REQUEST_EMAIL, target_id=request.pk, order=order, secret=token)
     return request, token
 
 
@@ -110,6 +113,6 @@ def approval_request_decline(*, request: ApprovalRequest, reason: str, ip: str |
             raise InvalidState("This signing link can no longer be used.")
         request.decline(at=timezone.now(), reason=reason)
         request.save(update_fields=["status", "declined_at", "decline_reason"])
+        # The event's outbox row emails the requester and the platform (porting.notifications).
         approval_request_event(request, "declined", Actor(ActorType.CUSTOMER, request.email), reason=reason,
                                ip=ip, user_agent=user_agent)
-        after_commit(Effect.APPROVAL_DECLINED_EMAIL, request.pk)

@@ -8,8 +8,11 @@ from typing import Any
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
+from porting import outbox
+from porting.effects import Effect
 from porting.errors import InvalidState
 from porting.models import ActorType, Event, PortOrder
+from porting.notifications.emails import status_email_audiences
 
 
 @dataclass(frozen=True)
@@ -27,8 +30,9 @@ def record_event(
     order: PortOrder, type_: str, actor: Actor, *, from_status: str = "", to_status: str = "",
     data: dict[str, Any] | None = None,
 ) -> Event:
-    """Write one audit event (the caller holds the transaction)."""
-    return Event.objects.create(
+    """Write one audit event and, in the same transaction, the outbox rows of the emails it causes
+    (the caller holds the transaction)."""
+    event = Event.objects.create(
         order=order,
         type=type_,
         from_status=from_status,
@@ -37,15 +41,20 @@ def record_event(
         actor_id=actor.id,
         data=data or {},
     )
+    for audience in status_email_audiences(type_):
+        outbox.put(Effect.STATUS_EMAIL, target_id=event.pk, order=order, payload={"audience": audience})
+    return event
 
 
 def lock_order(order: PortOrder) -> PortOrder:
     """A fresh copy of the order, row-locked for the rest of the transaction."""
-    return PortOrder.objects.select_for_update().prefetch_related("numbers").get(pk=order.pk)
+    locked: PortOrder = PortOrder.objects.select_for_update().prefetch_related("numbers").get(pk=order.pk)
+    return locked
 
 
 def refetch_order(order: PortOrder) -> PortOrder:
-    return PortOrder.objects.prefetch_related("numbers").get(pk=order.pk)
+    fresh: PortOrder = PortOrder.objects.prefetch_related("numbers").get(pk=order.pk)
+    return fresh
 
 
 def save_order(order: PortOrder) -> None:

@@ -11,12 +11,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from porting import outbox
 from porting.carriers import CarrierError, CarrierUpdate, carrier_for_mode
+from porting.effects import refresh_fanout
 from porting.errors import ValidationFailed, field_error
 from porting.formatting import hhmm
 from porting.models import AT_CARRIER_STATUSES, ActorType, PortOrder, PortStatus
 from porting.rejections import REJECTION_CATALOGUE
 from porting.services.audit import Actor, lock_order, refetch_order, run_transition
+from porting.services.loa import port_order_generate_loa, port_order_has_current_loa
 
 logger = logging.getLogger(__name__)
 
@@ -99,8 +102,22 @@ def port_order_refresh(*, order: PortOrder, force: bool = False) -> PortOrder:
         return _apply_carrier_update(current, update, Actor(ActorType.CARRIER, carrier.name))
 
 
+def port_orders_refresh(*, order_ids: list[str]) -> int:
+    """Poll the carriers for these orders (one batch); returns how many were polled."""
+    orders = PortOrder.objects.filter(pk__in=order_ids, status__in=AT_CARRIER_STATUSES).prefetch_related("numbers")
+    count = 0
+    for order in orders:
+        port_order_refresh(order=order)
+        count += 1
+    return count
+
+
 def port_orders_refresh_open(*, batch_size: int | None = None) -> int:
-    """Poll every order the carriers hold, least recently polled first; returns how many were polled."""
+    """Poll every order the carriers hold, least recently polled first; returns how many orders.
+
+    With a broker the polls are fanned out as one task per batch (the ``carrier`` queue's workers
+    poll in parallel); without one they run here, batch by batch.
+    """
     batch_size = batch_size or settings.PORTING_REFRESH_BATCH_SIZE
     ids = list(
         PortOrder.objects.filter(status__in=AT_CARRIER_STATUSES)
@@ -108,16 +125,26 @@ def port_orders_refresh_open(*, batch_size: int | None = None) -> int:
         .values_list("pk", flat=True)
     )
     for start in range(0, len(ids), batch_size):
-        for order in PortOrder.objects.filter(pk__in=ids[start : start + batch_size]).prefetch_related("numbers"):
-            port_order_refresh(order=order)
+        batch = ids[start : start + batch_size]
+        if outbox.embedded():
+            port_orders_refresh(order_ids=batch)
+        else:
+            refresh_fanout()(batch)
     return len(ids)
 
 
 def port_order_send_to_carrier(*, order_id: str) -> None:
-    """After commit: hand a submitted order to its carrier. A permanent failure becomes an exception."""
+    """After commit (the outbox): hand a submitted order to its carrier, with its signed LOA.
+
+    The LOA is rendered first if it is still missing, so no order reaches a carrier without it.
+    A transient carrier error raises (the outbox retries); a permanent one becomes an exception.
+    Idempotent: an order no longer ``submitted`` is not sent.
+    """
     order = PortOrder.objects.prefetch_related("numbers").get(pk=order_id)
     if order.status != PortStatus.SUBMITTED:
         return
+    if not port_order_has_current_loa(order=order) and port_order_generate_loa(order_id=order.pk) is None:
+        raise RuntimeError(f"the signed LOA of {order.pk} could not be rendered; not sending it to the carrier")
     carrier = carrier_for_mode(order.livemode)
     try:
         carrier.submit(order)
@@ -129,6 +156,8 @@ def port_order_send_to_carrier(*, order_id: str) -> None:
 
 
 def port_order_cancel_at_carrier(*, order_id: str) -> None:
-    """After commit: tell the carrier a submitted order was cancelled."""
-    order = PortOrder.objects.get(pk=order_id)
+    """After commit (the outbox): tell the carrier a submitted order was cancelled. Errors raise: retried."""
+    order = PortOrder.objects.prefetch_related("numbers").get(pk=order_id)
+    if order.status != PortStatus.CANCELLED:
+        return
     carrier_for_mode(order.livemode).cancel(order)

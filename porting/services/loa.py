@@ -28,6 +28,13 @@ def port_order_current_loa(*, order: PortOrder) -> LoaDocument:
     return loa
 
 
+def port_order_has_current_loa(*, order: PortOrder) -> bool:
+    """Whether the order's current approval has its signed LOA."""
+    return order.approved_at is not None and LoaDocument.objects.filter(
+        order=order, superseded_at__isnull=True, created_at__gte=order.approved_at
+    ).exists()
+
+
 def port_order_generate_loa(*, order_id: str) -> LoaDocument | None:
     """After approval: render the signed LOA once, store it with its SHA-256, write ``loa.generated``."""
     order = PortOrder.objects.prefetch_related("numbers").get(pk=order_id)

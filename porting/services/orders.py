@@ -11,8 +11,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from porting import outbox
 from porting.carriers import NumberLookup
-from porting.effects import Effect, after_commit
+from porting.effects import Effect
 from porting.eligibility import lookup_order_numbers
 from porting.errors import ApprovalRequired, InvalidState, ValidationFailed, field_error
 from porting.models import AT_CARRIER_STATUSES, ApprovalRequest, PortOrder, PortOrderNumber, PortStatus
@@ -159,7 +160,7 @@ def port_order_approve(
         )
         approval_requests_revoke_open(order, actor, "the order was approved another way",
                                       keep=approval_request.pk if approval_request else None)
-        after_commit(Effect.LOA_RENDER, order.pk)
+        outbox.put(Effect.LOA_RENDER, target_id=order.pk, order=order)
     return refetch_order(order)
 
 
@@ -174,7 +175,7 @@ def port_order_submit(*, order: PortOrder, actor: Actor) -> PortOrder:
         check_complete(order)
         check_foc(order)
         run_transition(order, "submit", actor, "port_order.submitted", at=timezone.now())
-        after_commit(Effect.CARRIER_SUBMIT, order.pk)
+        outbox.put(Effect.CARRIER_SUBMIT, target_id=order.pk, order=order)
     return refetch_order(order)
 
 
@@ -187,5 +188,5 @@ def port_order_cancel(*, order: PortOrder, actor: Actor, reason: str = "") -> Po
                        at=timezone.now())
         approval_requests_revoke_open(order, actor, "the order was cancelled")
         if was_at_carrier:
-            after_commit(Effect.CARRIER_CANCEL, order.pk)
+            outbox.put(Effect.CARRIER_CANCEL, target_id=order.pk, order=order)
     return refetch_order(order)

@@ -216,7 +216,7 @@ def test_a_new_request_replaces_the_old_link(client, api, django_capture_on_comm
 
 # --- declining ---------------------------------------------------------------------
 def test_declining_keeps_the_draft_and_tells_the_requester(client, api, django_capture_on_commit_callbacks):
-    Platform.objects.filter(pk=api.tenant.platform.pk).update(notification_email="ops@reseller.example")
+    Platform.objects.filter(pk=api.tenant.platform.pk).update(notification_emails="ops@reseller.example")
     order = api.create()
     token = send_link(api, order["id"], django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):

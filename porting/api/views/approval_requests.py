@@ -10,7 +10,6 @@ from porting import services
 from porting.api import serializers as s
 from porting.api.representations import approval_request_json
 from porting.api.views.base import ACCOUNT_HEADER_PARAM, AccountScopedView, problems, validated
-from porting.models import Platform
 
 
 class ApprovalRequestsView(AccountScopedView):
@@ -23,10 +22,8 @@ class ApprovalRequestsView(AccountScopedView):
     def post(self, request: Request, order_id: str) -> Response:
         order = self.get_order(order_id)
         data = validated(s.ApprovalRequestCreateSerializer, request.data)
-        platform = Platform.objects.filter(pk=self.client.platform_id).values_list("notification_email", flat=True)
         approval, _ = services.approval_request_create(
             order=order, email=data["email"], name=data.get("name", ""), actor=self.actor(),
-            requester_email=platform.first() or "",
         )
         return Response(approval_request_json(approval), status=status.HTTP_201_CREATED)
 
