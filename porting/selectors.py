@@ -8,14 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from porting.compiled import CompiledQuery, attach_prefetched
 from porting.errors import NotFound, ValidationFailed, field_error
 from porting.foc import EASTERN, eastern_today, subtract_business_days
-from porting.models import ApprovalRequest, PortOrder, PortOrderNumber, PortStatus
+from porting.models import ApprovalRequest, OutboxMessage, OutboxStatus, PortOrder, PortOrderNumber, PortStatus
 from porting.tokens import token_digest
 
 # --- one order, for the API -------------------------------------------------------
@@ -108,6 +108,7 @@ NEEDS_ACTION = {
     "stale": "Submitted, no carrier answer",
     "exception": "Rejected (exception)",
     "foc_soon": "FOC within 48 hours",
+    "effect_failed": "A side effect failed (dead)",
 }
 
 
@@ -128,10 +129,16 @@ def needs_action_q(kind: str | None = None, now: dt.datetime | None = None) -> Q
         "stale": Q(status=PortStatus.SUBMITTED, submitted_at__lt=stale_submission_cutoff(now)),
         "exception": Q(status=PortStatus.EXCEPTION),
         "foc_soon": Q(status=PortStatus.FOC, foc_date__lte=focs_due_by(now)),
+        "effect_failed": Q(Exists(OutboxMessage.objects.filter(order=OuterRef("pk"), status=OutboxStatus.DEAD))),
     }
     if kind:
         return parts[kind]
-    return parts["stale"] | parts["exception"] | parts["foc_soon"]
+    return parts["stale"] | parts["exception"] | parts["foc_soon"] | parts["effect_failed"]
+
+
+def outbox_messages_of_order(order: PortOrder) -> list[OutboxMessage]:
+    """The order's side effects, newest first, for the desk."""
+    return list(OutboxMessage.objects.filter(order=order).order_by("-pk"))
 
 
 def dashboard(orders: QuerySet[PortOrder] | None = None) -> dict[str, Any]:
@@ -143,6 +150,7 @@ def dashboard(orders: QuerySet[PortOrder] | None = None) -> dict[str, Any]:
         "by_status": [(s.value, s.label, by_status.get(s.value, 0)) for s in PortStatus],
         "waiting_on_desk": orders.filter(livemode=True, status=PortStatus.SUBMITTED).count(),
         "needs_action": orders.filter(needs_action_q()).count(),
+        "dead_effects": OutboxMessage.objects.filter(status=OutboxStatus.DEAD).count(),
         "focs_next_7_days": list(
             orders.filter(status=PortStatus.FOC, foc_date__gte=today, foc_date__lte=today + dt.timedelta(days=7))
             .select_related("account").order_by("foc_date", "foc_time")[:25]

@@ -16,11 +16,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
-from porting import services
+from porting import selectors, services
 from porting.admin.forms import DESK_FORMS, ApprovalRequestForm, CommentForm
 from porting.errors import PortingError
 from porting.loa import render_loa_pdf
-from porting.models import PortOrder, PortStatus
+from porting.models import OutboxStatus, PortOrder, PortStatus
 from porting.permissions import REVEAL_PERMISSION, WORK_PERMISSION
 from porting.responses import pdf_response
 
@@ -54,6 +54,7 @@ class OrderDeskViews(admin.ModelAdmin[PortOrder]):
                 "has_loa": order.loas.filter(superseded_at__isnull=True).exists(),
                 "approval_requests": [(a, a.status_at()) for a in order.approval_requests.order_by("-pk")],
                 "can_send_approval": can_work and order.status == PortStatus.DRAFT,
+                "outbox_messages": selectors.outbox_messages_of_order(order),
             })
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -67,6 +68,8 @@ class OrderDeskViews(admin.ModelAdmin[PortOrder]):
             path("<path:object_id>/approval-request/", wrap(self.approval_request_view),
                  name="porting_portorder_approval_request"),
             path("<path:object_id>/loa-preview/", wrap(self.loa_preview_view), name="porting_portorder_loa_preview"),
+            path("<path:object_id>/outbox/<str:message_id>/retry/", wrap(self.outbox_retry_view),
+                 name="porting_portorder_outbox_retry"),
             *super().get_urls(),
         ]
 
@@ -145,6 +148,23 @@ class OrderDeskViews(admin.ModelAdmin[PortOrder]):
             return self._back(order)
         return self._form_page(request, order, form, action="approval-request", label="Send approval request",
                                allowed=True)
+
+    def outbox_retry_view(self, request: HttpRequest, object_id: str, message_id: str) -> HttpResponse:
+        """Retry now: a waiting or dead side effect of the order is attempted again at once."""
+        order = self._order_or_404(request, object_id)
+        if request.method != "POST":
+            return self._back(order)
+        try:
+            message = services.outbox_message_retry(order=order, message_id=message_id, user=_staff_user(request))
+        except PortingError as exc:
+            messages.error(request, f"Not retried: {exc.detail}")
+            return self._back(order)
+        message.refresh_from_db()
+        if message.status == OutboxStatus.DONE:
+            messages.success(request, f"{message.kind}: done.")
+        else:
+            messages.warning(request, f"{message.kind}: attempted again; {message.last_error or 'queued'}.")
+        return self._back(order)
 
     def loa_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         order = self._order_or_404(request, object_id)

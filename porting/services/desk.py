@@ -14,8 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django_fsm import can_proceed
 
-from porting.errors import ValidationFailed
-from porting.models import ActorType, PortOrder
+from porting import outbox
+from porting.errors import InvalidState, ValidationFailed
+from porting.models import ActorType, OutboxMessage, PortOrder
 from porting.permissions import REVEAL_PERMISSION, WORK_PERMISSION
 from porting.services.audit import Actor, record_event
 from porting.services.carrier_outcomes import port_order_complete, port_order_record_foc, port_order_record_rejection
@@ -84,3 +85,15 @@ def port_order_reveal_secrets(*, order: PortOrder, user: StaffUser) -> dict[str,
         record_event(order, "port_order.secrets_revealed", staff_actor(user),
                      data={"fields": ["pin", "account_number"]})
     return {"pin": order.pin, "account_number": order.account_number}
+
+
+def outbox_message_retry(*, order: PortOrder, message_id: str, user: StaffUser) -> OutboxMessage:
+    """The desk's "retry now": a waiting or dead side effect of the order is attempted again at once."""
+    require_permission(user, WORK_PERMISSION)
+    with transaction.atomic():
+        message = OutboxMessage.objects.filter(order=order, pk=message_id).first()
+        if message is None:
+            raise ValidationFailed(f"Port order {order.pk} has no side effect {message_id!r}.")
+        if not outbox.retry_now(message):
+            raise InvalidState("This side effect is done or being attempted right now.")
+    return message
