@@ -153,6 +153,12 @@ def _failed(message: OutboxMessage, claim: str, started: dt.datetime, error: str
     return "retry"
 
 
+def purge_secrets(effect: Effect, *, target_ids: list[str]) -> None:
+    """Delete secrets no longer needed: a signing link that died before (or after) its email went out.
+    A row whose secret is gone sends nothing."""
+    OutboxMessage.objects.filter(kind=effect, target_id__in=target_ids, secret__isnull=False).update(secret=None)
+
+
 # --- the sweep: due rows that no worker holds ---------------------------------------------------
 def due_messages(now: dt.datetime | None = None) -> QuerySet[OutboxMessage]:
     now = now or timezone.now()

@@ -23,8 +23,12 @@ def signing_url(token: str) -> str:
 
 
 def address(name: str, email: str) -> str:
-    """``Name <email>`` safe for a header: white space (line breaks included) folded to single spaces."""
-    return formataddr((" ".join(name.split()), email))
+    """``Name <email>`` safe for a header: white space (line breaks included) folded to single spaces,
+    the name quoted or encoded as needed, and an international domain (``jane@bücher.example``, which
+    the API accepts) written in its ASCII form, which ``formataddr`` requires (the local part is ASCII:
+    the API's validator allows nothing else)."""
+    local, _, domain = email.rpartition("@")
+    return formataddr((" ".join(name.split()), f"{local}@{domain.encode('idna').decode('ascii')}"))
 
 
 def _send(subject: str, template: str, context: dict[str, Any], to: list[str]) -> None:

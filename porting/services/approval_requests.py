@@ -62,6 +62,7 @@ def approval_requests_expire_due() -> int:
             request.expire()
             request.save(update_fields=["status"])
             approval_request_event(request, "expired", SYSTEM)
+            outbox.purge_secrets(Effect.APPROVAL_REQUEST_EMAIL, target_ids=[request.pk])
             count += 1
     return count
 

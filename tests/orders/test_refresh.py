@@ -18,6 +18,8 @@ def carrier(settings):
     CountingCarrier.next_update = None
     yield CountingCarrier
     CountingCarrier.calls = []
+    CountingCarrier.fail_polls = False
+    CountingCarrier.next_update = None
 
 
 def live_submitted(live_api, django_capture_on_commit_callbacks) -> str:
