@@ -19,6 +19,8 @@ class Effect(enum.StrEnum):
     LOA_RENDER = "loa_render"
     APPROVAL_REQUEST_EMAIL = "approval_request_email"
     STATUS_EMAIL = "status_email"
+    WEBHOOK_DELIVERY = "webhook_delivery"
+    WEBHOOK_DISABLED_EMAIL = "webhook_disabled_email"
 
 
 # Each queue has its own workers, so a slow email server or webhook receiver never delays a carrier submit.
@@ -28,10 +30,20 @@ QUEUE_OF: dict[Effect, str] = {
     Effect.LOA_RENDER: "loa",
     Effect.APPROVAL_REQUEST_EMAIL: "email",
     Effect.STATUS_EMAIL: "email",
+    Effect.WEBHOOK_DELIVERY: "webhooks",
+    Effect.WEBHOOK_DISABLED_EMAIL: "email",
 }
 QUEUES = ("carrier", "loa", "email", "webhooks")
 
 Handler = Callable[[OutboxMessage], object]
+
+
+class RetryLater(Exception):
+    """Raised by a handler whose target asked to be retried after ``seconds`` (an HTTP Retry-After)."""
+
+    def __init__(self, message: str, seconds: float) -> None:
+        super().__init__(message)
+        self.seconds = seconds
 # Hands a row to the broker: (message id, queue, countdown seconds or None).
 Dispatcher = Callable[[str, str, float | None], object]
 

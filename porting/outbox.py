@@ -26,7 +26,7 @@ from django.db import close_old_connections, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from porting.effects import QUEUE_OF, Effect, dispatcher, handler_for
+from porting.effects import QUEUE_OF, Effect, RetryLater, dispatcher, handler_for
 from porting.formatting import utc_timestamp
 from porting.models import OutboxMessage, OutboxStatus, PortOrder
 
@@ -46,6 +46,12 @@ RETRY_SCHEDULES: dict[str, tuple[int, ...]] = {
 # Retries due within this many seconds ride on the broker with a countdown; later ones wait for the sweep.
 COUNTDOWN_LIMIT = 5 * MINUTE
 ERROR_EXCERPT = 500
+
+
+def is_last_attempt(message: OutboxMessage) -> bool:
+    """Whether the attempt now running is the last its queue's schedule allows (a handler may then give up
+    in its own way, e.g. mark a webhook delivery failed)."""
+    return message.attempts > len(RETRY_SCHEDULES[message.queue])
 
 
 def retry_delay(queue: str, failed_attempts: int) -> float | None:
@@ -114,7 +120,7 @@ def run(message_id: str) -> str:
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:ERROR_EXCERPT]
         logger.warning("outbox: %s %s attempt %s failed: %s", message.kind, message.pk, message.attempts, error)
-        return _failed(message, claim, started, error)
+        return _failed(message, claim, started, error, exc.seconds if isinstance(exc, RetryLater) else None)
     _ended(message, claim, started, OutboxStatus.DONE, error="", secret_purged=True)
     return "done"
 
@@ -136,8 +142,11 @@ def _ended(message: OutboxMessage, claim: str, started: dt.datetime, status: str
     OutboxMessage.objects.filter(pk=message.pk, claim=claim).update(**fields)
 
 
-def _failed(message: OutboxMessage, claim: str, started: dt.datetime, error: str) -> str:
+def _failed(message: OutboxMessage, claim: str, started: dt.datetime, error: str,
+            asked_delay: float | None = None) -> str:
     delay = retry_delay(message.queue, message.attempts)
+    if delay is not None and asked_delay is not None:
+        delay = min(asked_delay, HOUR)  # the target's Retry-After, capped at an hour
     if delay is None:
         logger.error("outbox: %s %s is dead after %s attempts: %s", message.kind, message.pk, message.attempts, error)
         _ended(message, claim, started, OutboxStatus.DEAD, error=error, secret_purged=False)

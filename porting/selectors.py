@@ -15,7 +15,16 @@ from django.utils import timezone
 from porting.compiled import CompiledQuery, attach_prefetched
 from porting.errors import NotFound, ValidationFailed, field_error
 from porting.foc import EASTERN, eastern_today, subtract_business_days
-from porting.models import ApprovalRequest, OutboxMessage, OutboxStatus, PortOrder, PortOrderNumber, PortStatus
+from porting.models import (
+    ApprovalRequest,
+    Event,
+    OutboxMessage,
+    OutboxStatus,
+    PortOrder,
+    PortOrderNumber,
+    PortStatus,
+    WebhookEndpoint,
+)
 from porting.tokens import token_digest
 
 # --- one order, for the API -------------------------------------------------------
@@ -160,3 +169,43 @@ def dashboard(orders: QuerySet[PortOrder] | None = None) -> dict[str, Any]:
             .annotate(n=Count("pk")).order_by("-n")
         ),
     }
+
+
+# --- webhooks and the platform's events feed ----------------------------------------------
+def webhook_endpoints_of(*, platform_id: str, livemode: bool) -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.filter(platform_id=platform_id, livemode=livemode, deleted_at__isnull=True)
+
+
+def webhook_endpoint_get(*, platform_id: str, livemode: bool, endpoint_id: str) -> WebhookEndpoint:
+    endpoint: WebhookEndpoint | None = (
+        webhook_endpoints_of(platform_id=platform_id, livemode=livemode).filter(pk=endpoint_id).first()
+    )
+    if endpoint is None:
+        raise NotFound(f"No such webhook endpoint: {endpoint_id}")
+    return endpoint
+
+
+def public_events_q() -> Q:
+    """Events that may leave the desk (API, feed, webhooks): internal desk notes may not."""
+    return ~Q(type="comment.created") | Q(data__public=True)
+
+
+def order_events(order: PortOrder) -> QuerySet[Event]:
+    """The order's audit trail as the API shows it, oldest first."""
+    return order.events.filter(public_events_q()).order_by("pk")
+
+
+def events_of_platform(*, platform_id: str, livemode: bool) -> QuerySet[Event]:
+    """Every public event of the platform's orders in one mode."""
+    return (
+        Event.objects.filter(order__account__platform_id=platform_id, order__livemode=livemode)
+        .filter(public_events_q())
+        .select_related("order")
+    )
+
+
+def event_get(*, platform_id: str, livemode: bool, event_id: str) -> Event:
+    event: Event | None = events_of_platform(platform_id=platform_id, livemode=livemode).filter(pk=event_id).first()
+    if event is None:
+        raise NotFound(f"No such event: {event_id}")
+    return event

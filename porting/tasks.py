@@ -12,7 +12,7 @@ from celery import shared_task
 from porting import outbox, services
 from porting.effects import Effect, register_dispatcher, register_handler, register_refresh_fanout
 from porting.models import OutboxMessage
-from porting.notifications.emails import approval_request_email, status_email
+from porting.notifications.emails import approval_request_email, status_email, webhook_disabled_email
 
 
 @shared_task(ignore_result=True)
@@ -54,6 +54,8 @@ register_handler(Effect.CARRIER_CANCEL, lambda m: services.port_order_cancel_at_
 register_handler(Effect.LOA_RENDER, lambda m: services.port_order_generate_loa(order_id=m.target_id))
 register_handler(Effect.APPROVAL_REQUEST_EMAIL, _send_approval_request_email)
 register_handler(Effect.STATUS_EMAIL, lambda m: status_email(event_id=m.target_id, audience=m.payload["audience"]))
+register_handler(Effect.WEBHOOK_DELIVERY, lambda m: services.webhook_deliver(message=m))
+register_handler(Effect.WEBHOOK_DISABLED_EMAIL, lambda m: webhook_disabled_email(endpoint_id=m.target_id))
 register_dispatcher(
     lambda message_id, queue, countdown: run_outbox_message.apply_async(
         (message_id,), queue=queue, countdown=countdown or 0

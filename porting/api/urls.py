@@ -4,6 +4,7 @@ from django.urls import path
 from porting.api import views
 
 ORDER = "port-orders/<str:order_id>"
+ENDPOINT = "webhook-endpoints/<str:endpoint_id>"
 
 urlpatterns = [
     path("port-in-eligibility", views.EligibilityView.as_view(), name="eligibility"),
@@ -15,6 +16,15 @@ urlpatterns = [
     path(f"{ORDER}/events", views.PortOrderEventsView.as_view(), name="port-order-events"),
     path(f"{ORDER}/loa", views.PortOrderLoaView.as_view(), name="port-order-loa"),
     path(f"{ORDER}/approval-requests", views.ApprovalRequestsView.as_view(), name="port-order-approval-requests"),
+    path("webhook-endpoints", views.WebhookEndpointListView.as_view(), name="webhook-endpoints"),
+    path(ENDPOINT, views.WebhookEndpointDetailView.as_view(), name="webhook-endpoint"),
+    path(f"{ENDPOINT}/rotate-secret", views.WebhookEndpointRotateView.as_view(), name="webhook-endpoint-rotate"),
+    path(f"{ENDPOINT}/test", views.WebhookEndpointTestView.as_view(), name="webhook-endpoint-test"),
+    path(f"{ENDPOINT}/deliveries", views.WebhookEndpointDeliveriesView.as_view(), name="webhook-endpoint-deliveries"),
+    path(f"{ENDPOINT}/recover", views.WebhookEndpointRecoverView.as_view(), name="webhook-endpoint-recover"),
+    path("events", views.EventFeedView.as_view(), name="events"),
+    path("events/<str:event_id>", views.EventDetailView.as_view(), name="event"),
+    path("events/<str:event_id>/redeliver", views.EventRedeliverView.as_view(), name="event-redeliver"),
     path(f"test-helpers/{ORDER}/foc", views.TestFocView.as_view(), name="test-foc"),
     path(f"test-helpers/{ORDER}/reject", views.TestRejectView.as_view(), name="test-reject"),
     path(f"test-helpers/{ORDER}/complete", views.TestCompleteView.as_view(), name="test-complete"),

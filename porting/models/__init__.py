@@ -14,6 +14,7 @@ from porting.models.orders import (
 )
 from porting.models.outbox import OutboxMessage, OutboxStatus
 from porting.models.tenancy import Account, ApiKey, Platform
+from porting.models.webhooks import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint
 
 __all__ = [
     "AT_CARRIER_STATUSES",
@@ -34,4 +35,7 @@ __all__ = [
     "PortOrder",
     "PortOrderNumber",
     "PortStatus",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
+    "WebhookEndpoint",
 ]

@@ -29,11 +29,14 @@ class Event(models.Model):
     actor_type = models.CharField(max_length=16, choices=ActorType.choices)
     actor_id = models.CharField(max_length=100, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # 1, 2, … per order, in the order the events were written (a webhook consumer orders by it).
+    sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["order", "id"], name="event_order_feed")]
+        constraints = [models.UniqueConstraint(fields=["order", "sequence"], name="event_order_sequence")]
 
     def __str__(self) -> str:
         return f"{self.type} on {self.order_id}"

@@ -12,7 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from porting.formatting import iso_date
-from porting.models import ApprovalRequest, ApprovalRequestStatus, Event, PortOrder
+from porting.models import ApprovalRequest, ApprovalRequestStatus, Event, PortOrder, WebhookEndpoint
 from porting.rejections import REJECTION_CATALOGUE
 
 FIRST_NUMBERS = 10
@@ -139,4 +139,14 @@ def status_email(*, event_id: str, audience: str) -> None:
     _send(subject, "status", context, to)
 
 
-__all__ = ["approval_request_email", "signing_url", "status_email", "status_email_audiences"]
+def webhook_disabled_email(*, endpoint_id: str) -> None:
+    """Tell the platform that one of its webhook endpoints was disabled (410, or 5 days of failures)."""
+    endpoint = WebhookEndpoint.objects.select_related("platform").get(pk=endpoint_id)
+    to = endpoint.platform.notification_addresses
+    if not to:
+        return
+    context = {"endpoint": endpoint, "operator": settings.PORTING_OPERATOR_NAME}
+    _send(f"Webhook endpoint disabled: {endpoint.url}", "webhook_disabled", context, to)
+
+
+__all__ = ["approval_request_email", "webhook_disabled_email", "signing_url", "status_email", "status_email_audiences"]

@@ -44,6 +44,18 @@ from porting.services.orders import (
     port_order_submit,
     port_order_update,
 )
+from porting.services.webhooks import (
+    event_redeliver,
+    is_public_event,
+    webhook_deliver,
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+    webhook_endpoint_recover,
+    webhook_endpoint_rotate_secret,
+    webhook_endpoint_set_disabled,
+    webhook_endpoint_test,
+    webhook_endpoint_update,
+)
 
 __all__ = [
     "DESK_ACTIONS",
@@ -79,4 +91,14 @@ __all__ = [
     "port_orders_refresh",
     "port_orders_refresh_open",
     "staff_actor",
+    "event_redeliver",
+    "is_public_event",
+    "webhook_deliver",
+    "webhook_endpoint_create",
+    "webhook_endpoint_delete",
+    "webhook_endpoint_recover",
+    "webhook_endpoint_rotate_secret",
+    "webhook_endpoint_set_disabled",
+    "webhook_endpoint_test",
+    "webhook_endpoint_update",
 ]

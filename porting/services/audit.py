@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Max
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
@@ -13,6 +14,7 @@ from porting.effects import Effect
 from porting.errors import InvalidState
 from porting.models import ActorType, Event, PortOrder
 from porting.notifications.emails import status_email_audiences
+from porting.services.webhooks import webhook_deliveries_create
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,9 @@ def record_event(
 ) -> Event:
     """Write one audit event and, in the same transaction, the outbox rows of the emails it causes
     (the caller holds the transaction)."""
+    # The order's row lock orders its events (most callers hold it already: then this costs nothing).
+    PortOrder.objects.select_for_update().filter(pk=order.pk).values_list("pk").first()
+    last = Event.objects.filter(order=order).aggregate(last=Max("sequence"))["last"] or 0
     event = Event.objects.create(
         order=order,
         type=type_,
@@ -40,9 +45,11 @@ def record_event(
         actor_type=actor.type,
         actor_id=actor.id,
         data=data or {},
+        sequence=last + 1,
     )
     for audience in status_email_audiences(type_):
         outbox.put(Effect.STATUS_EMAIL, target_id=event.pk, order=order, payload={"audience": audience})
+    webhook_deliveries_create(event, order)
     return event
 
 

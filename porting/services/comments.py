@@ -19,5 +19,5 @@ def port_order_comment(*, order: PortOrder, user: User, body: str) -> Comment:
         raise ValidationFailed("A comment needs some text.", errors=[field_error("/body", "This field is required.")])
     with transaction.atomic():
         comment = Comment.objects.create(order=order, author=user, body=body)
-        record_event(order, "comment.created", staff_actor(user), data={"comment_id": comment.pk})
+        record_event(order, "comment.created", staff_actor(user), data={"comment_id": comment.pk, "internal": True})
     return comment

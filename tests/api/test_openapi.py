@@ -16,6 +16,15 @@ EXPECTED_PATHS = {
     "/v1/test-helpers/port-orders/{order_id}/foc": {"post"},
     "/v1/test-helpers/port-orders/{order_id}/reject": {"post"},
     "/v1/test-helpers/port-orders/{order_id}/complete": {"post"},
+    "/v1/webhook-endpoints": {"get", "post"},
+    "/v1/webhook-endpoints/{endpoint_id}": {"get", "post", "delete"},
+    "/v1/webhook-endpoints/{endpoint_id}/rotate-secret": {"post"},
+    "/v1/webhook-endpoints/{endpoint_id}/test": {"post"},
+    "/v1/webhook-endpoints/{endpoint_id}/deliveries": {"get"},
+    "/v1/webhook-endpoints/{endpoint_id}/recover": {"post"},
+    "/v1/events": {"get"},
+    "/v1/events/{event_id}": {"get"},
+    "/v1/events/{event_id}/redeliver": {"post"},
 }
 
 

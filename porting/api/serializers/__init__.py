@@ -20,8 +20,40 @@ from porting.api.serializers.orders import (
 )
 from porting.api.serializers.problems import ProblemOut
 from porting.api.serializers.test_helpers import TestFocSerializer, TestRejectSerializer
+from porting.api.serializers.webhooks import (
+    CountOut,
+    DeliveriesQuerySerializer,
+    EventsQuerySerializer,
+    FeedEventListOut,
+    FeedEventOut,
+    PageQuerySerializer,
+    RecoverSerializer,
+    RedeliverSerializer,
+    WebhookDeliveryListOut,
+    WebhookDeliveryOut,
+    WebhookEndpointCreateSerializer,
+    WebhookEndpointListOut,
+    WebhookEndpointOut,
+    WebhookEndpointUpdateSerializer,
+    WebhookPayloadOut,
+)
 
 __all__ = [
+    "CountOut",
+    "DeliveriesQuerySerializer",
+    "EventsQuerySerializer",
+    "FeedEventListOut",
+    "FeedEventOut",
+    "PageQuerySerializer",
+    "RecoverSerializer",
+    "RedeliverSerializer",
+    "WebhookDeliveryListOut",
+    "WebhookDeliveryOut",
+    "WebhookEndpointCreateSerializer",
+    "WebhookEndpointListOut",
+    "WebhookEndpointOut",
+    "WebhookEndpointUpdateSerializer",
+    "WebhookPayloadOut",
     "ApprovalRequestCreateSerializer",
     "ApprovalRequestListOut",
     "ApprovalRequestOut",

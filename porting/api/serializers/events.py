@@ -22,6 +22,7 @@ EventOut = documented(
     to_status=serializers.CharField(allow_null=True),
     actor=ActorOut(),
     data=serializers.DictField(),
+    sequence=serializers.IntegerField(help_text="1, 2, … per order, in the order the events happened."),
     created_at=serializers.CharField(),
 )
 EventListOut = documented("EventListOut", data=EventOut(many=True))

@@ -12,11 +12,23 @@ from porting.api.views.orders import (
     PortOrderListView,
     PortOrderSubmitView,
 )
+from porting.api.views.platform_events import EventDetailView, EventFeedView, EventRedeliverView
 from porting.api.views.test_helpers import TestCompleteView, TestFocView, TestRejectView
+from porting.api.views.webhooks import (
+    WebhookEndpointDeliveriesView,
+    WebhookEndpointDetailView,
+    WebhookEndpointListView,
+    WebhookEndpointRecoverView,
+    WebhookEndpointRotateView,
+    WebhookEndpointTestView,
+)
 
 __all__ = [
     "ApprovalRequestsView",
     "EligibilityView",
+    "EventDetailView",
+    "EventFeedView",
+    "EventRedeliverView",
     "PortOrderApproveView",
     "PortOrderCancelView",
     "PortOrderDetailView",
@@ -27,4 +39,10 @@ __all__ = [
     "TestCompleteView",
     "TestFocView",
     "TestRejectView",
+    "WebhookEndpointDeliveriesView",
+    "WebhookEndpointDetailView",
+    "WebhookEndpointListView",
+    "WebhookEndpointRecoverView",
+    "WebhookEndpointRotateView",
+    "WebhookEndpointTestView",
 ]

@@ -8,8 +8,8 @@ from rest_framework.response import Response
 
 from porting import services
 from porting.api import serializers as s
-from porting.api.representations import approval_request_json
 from porting.api.views.base import ACCOUNT_HEADER_PARAM, AccountScopedView, problems, validated
+from porting.representations import approval_request_json
 
 
 class ApprovalRequestsView(AccountScopedView):

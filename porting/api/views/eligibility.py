@@ -6,9 +6,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from porting.api import serializers as s
-from porting.api.representations import non_portable_json, portable_json
 from porting.api.views.base import ApiView, problems, validated
 from porting.eligibility import check_eligibility
+from porting.representations import non_portable_json, portable_json
 
 
 class EligibilityView(ApiView):

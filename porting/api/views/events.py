@@ -5,9 +5,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from porting import selectors
 from porting.api import serializers as s
-from porting.api.representations import event_json
 from porting.api.views.base import ACCOUNT_HEADER_PARAM, AccountScopedView, problems
+from porting.representations import event_json
 
 
 class PortOrderEventsView(AccountScopedView):
@@ -18,4 +19,4 @@ class PortOrderEventsView(AccountScopedView):
     )
     def get(self, request: Request, order_id: str) -> Response:
         order = self.get_order(order_id)
-        return Response({"data": [event_json(e) for e in order.events.order_by("pk")]})
+        return Response({"data": [event_json(e) for e in selectors.order_events(order)]})

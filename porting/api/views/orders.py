@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from porting import selectors, services
 from porting.api import serializers as s
 from porting.api.pagination import cursor_page
-from porting.api.representations import port_order_json
 from porting.api.views.base import ACCOUNT_HEADER_PARAM, AccountScopedView, problems, validated
+from porting.representations import port_order_json
 
 
 class PortOrderListView(AccountScopedView):

@@ -9,10 +9,10 @@ from rest_framework.response import Response
 
 from porting import services
 from porting.api import serializers as s
-from porting.api.representations import port_order_json
 from porting.api.views.base import ACCOUNT_HEADER_PARAM, AccountScopedView, problems, validated
 from porting.errors import NotFound
 from porting.models import ActorType
+from porting.representations import port_order_json
 
 
 class TestHelperView(AccountScopedView):

@@ -1,11 +1,12 @@
 """The documented JSON shapes (DESIGN §4-5), built directly from models for speed."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from porting.carriers import NumberLookup
 from porting.formatting import PIN_MASK, hhmm, iso_date, mask_account_number, or_none, utc_timestamp
-from porting.models import ApprovalRequest, Event, PortOrder, PortStatus
+from porting.models import ApprovalRequest, Event, PortOrder, PortStatus, WebhookDelivery, WebhookEndpoint
 from porting.rejections import how_to_fix
 
 
@@ -90,8 +91,14 @@ def event_json(event: Event) -> dict[str, Any]:
         "to_status": or_none(event.to_status),
         "actor": {"type": event.actor_type, "id": or_none(event.actor_id)},
         "data": event.data,
+        "sequence": event.sequence,
         "created_at": utc_timestamp(event.created_at),
     }
+
+
+def feed_event_json(event: Event) -> dict[str, Any]:
+    """An event of the platform-wide feed: the same object, with its order and account."""
+    return {**event_json(event), "order_id": event.order_id, "account_id": event.order.account_id}
 
 
 def portable_json(r: NumberLookup) -> dict[str, Any]:
@@ -128,4 +135,39 @@ def approval_request_json(request: ApprovalRequest) -> dict[str, Any]:
         "signed_at": utc_timestamp(request.signed_at),
         "declined_at": utc_timestamp(request.declined_at),
         "decline_reason": or_none(request.decline_reason),
+    }
+
+
+def webhook_endpoint_json(endpoint: WebhookEndpoint, *, secret: str | None = None) -> dict[str, Any]:
+    """An endpoint; ``secret`` only in the answer that creates or rotates it (shown once)."""
+    data: dict[str, Any] = {
+        "id": endpoint.pk,
+        "object": "webhook_endpoint",
+        "url": endpoint.url,
+        "description": or_none(endpoint.description),
+        "enabled_events": endpoint.enabled_events or ["*"],
+        "account": endpoint.account_id,
+        "livemode": endpoint.livemode,
+        "disabled": endpoint.disabled_at is not None,
+        "disabled_reason": or_none(endpoint.disabled_reason),
+        "created_at": utc_timestamp(endpoint.created_at),
+        "updated_at": utc_timestamp(endpoint.updated_at),
+    }
+    if secret is not None:
+        data["secret"] = secret
+    return data
+
+
+def webhook_delivery_json(delivery: WebhookDelivery, next_attempt_at: dt.datetime | None = None) -> dict[str, Any]:
+    return {
+        "id": delivery.pk,
+        "object": "webhook_delivery",
+        "endpoint": delivery.endpoint_id,
+        "event": delivery.event_id_sent,
+        "event_type": delivery.event_type,
+        "status": delivery.status,
+        "attempts": delivery.attempts,
+        "next_attempt_at": utc_timestamp(next_attempt_at) if delivery.status == "pending" else None,
+        "created_at": utc_timestamp(delivery.created_at),
+        "finished_at": utc_timestamp(delivery.finished_at),
     }
