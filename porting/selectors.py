@@ -23,6 +23,7 @@ from porting.models import (
     PortOrder,
     PortOrderNumber,
     PortStatus,
+    WebhookDelivery,
     WebhookEndpoint,
 )
 from porting.tokens import token_digest
@@ -146,8 +147,14 @@ def needs_action_q(kind: str | None = None, now: dt.datetime | None = None) -> Q
 
 
 def outbox_messages_of_order(order: PortOrder) -> list[OutboxMessage]:
-    """The order's side effects, newest first, for the desk."""
-    return list(OutboxMessage.objects.filter(order=order).order_by("-pk"))
+    """The order's side effects, newest first, for the desk (webhook deliveries are listed on their own)."""
+    return list(OutboxMessage.objects.filter(order=order).exclude(kind="webhook_delivery").order_by("-pk"))
+
+
+def webhook_deliveries_of_order(order: PortOrder) -> list[WebhookDelivery]:
+    """The webhook deliveries of the order's events, newest first, for the desk."""
+    return list(WebhookDelivery.objects.filter(event__order=order).select_related("endpoint", "outbox_message")
+                .order_by("-pk")[:200])
 
 
 def dashboard(orders: QuerySet[PortOrder] | None = None) -> dict[str, Any]:

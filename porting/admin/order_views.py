@@ -55,6 +55,7 @@ class OrderDeskViews(admin.ModelAdmin[PortOrder]):
                 "approval_requests": [(a, a.status_at()) for a in order.approval_requests.order_by("-pk")],
                 "can_send_approval": can_work and order.status == PortStatus.DRAFT,
                 "outbox_messages": selectors.outbox_messages_of_order(order),
+                "webhook_deliveries": selectors.webhook_deliveries_of_order(order),
             })
         return super().change_view(request, object_id, form_url, extra_context)
 
