@@ -154,6 +154,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("PORTING_OUTBOX_SWEEP_SECONDS", default=30.0),
     },
 }
+# --- Webhooks (DESIGN §10) -------------------------------------------------------------
+# Endpoints on private, loopback or link-local addresses: refused unless this is true (the demo allows them).
+PORTING_WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("PORTING_WEBHOOK_ALLOW_PRIVATE_URLS", default=DEBUG)
 # --- The outbox (DESIGN §9) --------------------------------------------------------
 PORTING_OUTBOX_SWEEP_SECONDS = env.float("PORTING_OUTBOX_SWEEP_SECONDS", default=30.0)
 # How long a claimed row is held by its worker; a worker killed mid-task frees it after this.
