@@ -75,9 +75,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     # (measured: 749 ms of a 780 ms admin search); this is an OLTP app.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the dev server and a background worker share the file.
+    # WAL and a busy timeout let the dev server, its outbox thread and a worker share the file;
+    # IMMEDIATE transactions take the write lock up front, so concurrent writers wait for it
+    # instead of failing with "database is locked" when a read lock cannot be upgraded.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {"timeout": 20, "transaction_mode": "IMMEDIATE",
+         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
