@@ -142,8 +142,8 @@ CELERY_TASK_IGNORE_RESULT = True
 # Periodic work and carrier polls go to the carrier queue; outbox rows name their own queue.
 CELERY_TASK_DEFAULT_QUEUE = "carrier"
 # A broker that is down must not hold a request: one quick try, then the outbox sweep takes over.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
-CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
@@ -152,6 +152,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("PORTING_REFRESH_INTERVAL_SECONDS", default=300.0),
     },
     "expire-approval-requests": {"task": "porting.tasks.expire_approval_requests", "schedule": 300.0},
+    "purge-idempotency-keys": {"task": "porting.tasks.purge_idempotency_keys", "schedule": 3600.0},
     "sweep-outbox": {
         "task": "porting.tasks.sweep_outbox",
         "schedule": env.float("PORTING_OUTBOX_SWEEP_SECONDS", default=30.0),
@@ -205,6 +206,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "porting.api.schema.forbid_unknown_request_keys",
+        "porting.api.schema.document_idempotency_keys",
     ],
 }
 

@@ -39,6 +39,12 @@ def refresh_port_order_batch(order_ids: list[str]) -> int:
 
 
 @shared_task(ignore_result=True)
+def purge_idempotency_keys() -> int:
+    """Beat: forget idempotency keys older than 24 hours."""
+    return services.idempotency_records_purge_expired()
+
+
+@shared_task(ignore_result=True)
 def expire_approval_requests() -> int:
     return services.approval_requests_expire_due()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from porting.models.audit import ActorType, Event
 from porting.models.comments import Comment
 from porting.models.esign import OPEN_APPROVAL_STATUSES, ApprovalRequest, ApprovalRequestStatus, LoaDocument
+from porting.models.idempotency import IdempotencyRecord
 from porting.models.orders import (
     AT_CARRIER_STATUSES,
     CANCELLABLE_STATUSES,
@@ -27,6 +28,7 @@ __all__ = [
     "ApprovalRequestStatus",
     "Comment",
     "Event",
+    "IdempotencyRecord",
     "LoaDocument",
     "NumberType",
     "OutboxMessage",

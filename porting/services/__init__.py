@@ -6,7 +6,7 @@ transaction; side effects are named for after the commit (``porting.effects``).
 """
 from __future__ import annotations
 
-from porting.services.api_keys import api_key_create, api_key_revoke
+from porting.services.api_keys import api_key_create, api_key_revoke, idempotency_records_purge_expired
 from porting.services.approval_requests import (
     ESIGN_CONSENT_VERSION,
     approval_request_create,
@@ -71,6 +71,7 @@ __all__ = [
     "approval_request_viewed",
     "approval_requests_expire_due",
     "desk_actions_allowed",
+    "idempotency_records_purge_expired",
     "outbox_message_retry",
     "port_order_approve",
     "port_order_cancel",

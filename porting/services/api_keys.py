@@ -1,10 +1,11 @@
-"""API keys: created for a platform (the raw key shown once), revoked, never deleted."""
+"""API keys: created for a platform (the raw key shown once), revoked, never deleted; and the 24-hour
+idempotency keys kept per API key."""
 from __future__ import annotations
 
 from django.utils import timezone
 
 from porting.apikeys import DISPLAY_PREFIX_LENGTH, generate_api_key, hash_api_key
-from porting.models import ApiKey, Platform
+from porting.models import ApiKey, IdempotencyRecord, Platform
 
 
 def api_key_create(*, platform: Platform, livemode: bool, name: str = "") -> tuple[ApiKey, str]:
@@ -23,3 +24,9 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
     return key
+
+
+def idempotency_records_purge_expired() -> int:
+    """Forget idempotency keys older than 24 hours (beat); returns how many."""
+    deleted, _ = IdempotencyRecord.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted

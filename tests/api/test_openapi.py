@@ -42,7 +42,7 @@ def test_the_schema_describes_every_endpoint_body_and_error(client, db):
     submit = schema["paths"]["/v1/port-orders/{order_id}/submit"]["post"]
     assert {"409", "422"} <= set(submit["responses"])
     headers = [p["name"] for p in create["parameters"] if p["in"] == "header"]
-    assert headers == ["DialStack-Account"]
+    assert headers == ["DialStack-Account", "Idempotency-Key"]
 
 
 def test_swagger_ui_loads_its_assets_locally(client, db):

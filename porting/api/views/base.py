@@ -8,13 +8,15 @@ from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from porting import selectors, services
+from porting.api import idempotency
 from porting.api.authentication import ApiClient
 from porting.api.serializers import ProblemOut
 from porting.errors import NotFound, ValidationFailed
-from porting.models import ActorType, PortOrder
+from porting.models import ActorType, IdempotencyRecord, PortOrder
 
 PROBLEM = "application/problem+json"
 ACCOUNT_HEADER_PARAM = OpenApiParameter(
@@ -35,7 +37,29 @@ def validated(serializer_class: type[serializers.Serializer[dict[str, Any]]], da
 
 
 class ApiView(APIView):
-    """Base view: the caller is an API key (``request.user`` is an ``ApiClient``)."""
+    """Base view: the caller is an API key (``request.user`` is an ``ApiClient``); every POST honours
+    an ``Idempotency-Key`` header."""
+
+    _idempotency: IdempotencyRecord | None = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        key = request.headers.get(idempotency.HEADER)
+        if request.method == "POST" and key is not None:
+            self._idempotency = idempotency.begin(api_key_id=self.client.key.pk, key=key, request=request._request)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, idempotency.Replay):
+            return exc.response()
+        response: Response = super().handle_exception(exc)
+        return response
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Response:
+        final: Response = super().finalize_response(request, response, *args, **kwargs)
+        record, self._idempotency = self._idempotency, None
+        if record is not None:
+            idempotency.finish(record, final)
+        return final
 
     @property
     def client(self) -> ApiClient:
