@@ -16,6 +16,9 @@ class PortingConfig(AppConfig):
         from porting import tasks  # noqa: F401 - registers the handlers of the effects and the broker dispatch
         from porting.outbox import start_embedded_sweeper
         from porting.permissions import ensure_desk_groups
+        from porting.redaction import install_log_redaction
+
+        install_log_redaction()  # signing-link tokens never reach a log line
 
         # Without a broker, the first request of a serving process starts the thread that retries effects.
         request_started.connect(start_embedded_sweeper, dispatch_uid="porting.outbox_sweeper")

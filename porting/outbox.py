@@ -81,14 +81,27 @@ def put(
     return message
 
 
+# After a failed publish this process stops trying the broker for a while: a broker that does not
+# answer costs each attempt the connection timeout, and a request writes several rows.
+BROKER_BACKOFF_SECONDS = 15.0
+_broker_down_until = 0.0
+
+
 def dispatch(message_id: str, queue: str, countdown: float | None = None) -> None:
     """Hand a row to a worker. Never raises: a row that could not be handed over waits for the sweep."""
+    global _broker_down_until
     try:
         if embedded():
             if countdown is None:
                 run(message_id)  # one attempt inline; the embedded sweeper does the retries
             return
-        dispatcher()(message_id, queue, countdown)
+        if time.monotonic() < _broker_down_until:
+            raise ConnectionError("the broker failed moments ago; leaving this row to the sweep")
+        try:
+            dispatcher()(message_id, queue, countdown)
+        except Exception:
+            _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+            raise
     except Exception:
         logger.warning("outbox: could not hand %s to a worker; the sweep will", message_id, exc_info=True)
         try:
