@@ -141,6 +141,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_IGNORE_RESULT = True
 # Periodic work and carrier polls go to the carrier queue; outbox rows name their own queue.
 CELERY_TASK_DEFAULT_QUEUE = "carrier"
+# Keep a worker's database connection across tasks (Celery closes it after every task otherwise:
+# measured in bench/outbox.py, a new PostgreSQL connection per effect cost more than the effect).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # A broker that is down must not hold a request: one quick try, then the outbox sweep takes over.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
