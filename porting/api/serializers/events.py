@@ -13,16 +13,20 @@ class ActorOut(serializers.Serializer[dict[str, Any]]):
     id = serializers.CharField(allow_null=True)
 
 
-EventOut = documented(
-    "EventOut",
-    id=serializers.CharField(),
-    object=serializers.CharField(),
-    type=serializers.CharField(),
-    from_status=serializers.CharField(allow_null=True),
-    to_status=serializers.CharField(allow_null=True),
-    actor=ActorOut(),
-    data=serializers.DictField(),
-    sequence=serializers.IntegerField(help_text="1, 2, … per order, in the order the events happened."),
-    created_at=serializers.CharField(),
-)
+def event_fields() -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+    """An event's documented fields (new instances each call: a field belongs to one serializer)."""
+    return {
+        "id": serializers.CharField(),
+        "object": serializers.CharField(),
+        "type": serializers.CharField(),
+        "from_status": serializers.CharField(allow_null=True),
+        "to_status": serializers.CharField(allow_null=True),
+        "actor": ActorOut(),
+        "data": serializers.DictField(),
+        "sequence": serializers.IntegerField(help_text="1, 2, … per order, in the order the events happened."),
+        "created_at": serializers.CharField(),
+    }
+
+
+EventOut = documented("EventOut", **event_fields())
 EventListOut = documented("EventListOut", data=EventOut(many=True))

@@ -5,7 +5,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from porting.api.serializers.events import ActorOut
+from porting.api.serializers.events import event_fields
 from porting.api.serializers.fields import StrictSerializer, documented
 
 EVENT_GLOB_HELP = 'Event types or globs such as "port_order.*"; absent or empty: every event.'
@@ -90,20 +90,8 @@ class WebhookDeliveryOut(serializers.Serializer[dict[str, Any]]):
     finished_at = serializers.CharField(allow_null=True)
 
 
-FeedEventOut = documented(
-    "FeedEventOut",
-    id=serializers.CharField(),
-    object=serializers.CharField(),
-    type=serializers.CharField(),
-    from_status=serializers.CharField(allow_null=True),
-    to_status=serializers.CharField(allow_null=True),
-    actor=ActorOut(),
-    data=serializers.DictField(),
-    sequence=serializers.IntegerField(),
-    created_at=serializers.CharField(),
-    order_id=serializers.CharField(),
-    account_id=serializers.CharField(),
-)
+FeedEventOut = documented("FeedEventOut", **event_fields(), order_id=serializers.CharField(),
+                          account_id=serializers.CharField())
 
 
 def page_of(name: str, item: Any) -> type[serializers.Serializer[dict[str, Any]]]:
