@@ -144,10 +144,11 @@ CELERY_TASK_DEFAULT_QUEUE = "carrier"
 # Keep a worker's database connection across tasks (Celery closes it after every task otherwise:
 # measured in bench/outbox.py, a new PostgreSQL connection per effect cost more than the effect).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
-# A broker that is down must not hold a request: one quick try, then the outbox sweep takes over.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
+# A broker that is down must not hold a request: one immediate retry (it re-opens a pooled connection
+# the broker dropped), then the outbox sweep takes over.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
 CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "refresh-open-port-orders": {

@@ -81,9 +81,9 @@ def put(
     return message
 
 
-# After a failed publish this process stops trying the broker for a while: a broker that does not
-# answer costs each attempt the connection timeout, and a request writes several rows.
-BROKER_BACKOFF_SECONDS = 15.0
+# After a failed publish this process stops trying the broker for a moment: a broker that does not
+# answer costs each attempt the connection timeout, and one request may write several rows.
+BROKER_BACKOFF_SECONDS = 2.0
 _broker_down_until = 0.0
 
 
