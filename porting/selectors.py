@@ -26,6 +26,7 @@ from porting.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from porting.models.audit import DESK_ONLY_EVENT_TYPES
 from porting.tokens import token_digest
 
 # --- one order, for the API -------------------------------------------------------
@@ -193,8 +194,9 @@ def webhook_endpoint_get(*, platform_id: str, livemode: bool, endpoint_id: str) 
 
 
 def public_events_q() -> Q:
-    """Events that may leave the desk (API, feed, webhooks): internal desk notes may not."""
-    return ~Q(type="comment.created") | Q(data__public=True)
+    """Events that may leave the desk (API, feed, webhooks): internal desk notes and the desk's audited
+    reveal of secrets may not (porting.services.webhooks.is_public_event says the same of one event)."""
+    return (~Q(type="comment.created") | Q(data__public=True)) & ~Q(type__in=DESK_ONLY_EVENT_TYPES)
 
 
 def order_events(order: PortOrder) -> QuerySet[Event]:

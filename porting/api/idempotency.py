@@ -50,7 +50,7 @@ class Replay(Exception):
 
     def response(self) -> Response:
         response = Response(status=self.record.response_status)
-        response.content = bytes(self.record.response_body or b"")
+        response.content = (self.record.response_body or "").encode()
         response["Content-Type"] = self.record.response_content_type
         response["Idempotent-Replayed"] = "true"
         return response
@@ -100,7 +100,7 @@ def finish(record: IdempotencyRecord, response: Response) -> None:
     response.render()
     IdempotencyRecord.objects.filter(pk=record.pk).update(
         completed_at=timezone.now(), response_status=response.status_code,
-        response_content_type=response.get("Content-Type", ""), response_body=response.content,
+        response_content_type=response.get("Content-Type", ""), response_body=response.content.decode(),
     )
 
 

@@ -18,6 +18,10 @@ class ActorType(models.TextChoices):
     SYSTEM = "system"
 
 
+# Written to the desk's timeline but never shown outside it (API, feed, webhooks).
+DESK_ONLY_EVENT_TYPES = ("port_order.secrets_revealed",)
+
+
 class Event(models.Model):
     """One entry of an order's audit trail. Never edited or deleted."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from porting.fields import EncryptedTextField
 from porting.models.tenancy import ApiKey
 
 
@@ -18,7 +19,8 @@ class IdempotencyRecord(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_content_type = models.CharField(max_length=100, blank=True)
-    response_body = models.BinaryField(null=True, blank=True)
+    # Encrypted like the PIN: a first answer may hold a secret (a webhook secret, a draft's PIN).
+    response_body = EncryptedTextField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["api_key", "key"], name="idempotency_key_per_api_key")]

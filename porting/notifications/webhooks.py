@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 
-from porting.formatting import utc_timestamp
+from porting.formatting import PIN_MASK, mask_account_number, utc_timestamp
 from porting.models import Event, PortOrder, WebhookEndpoint
 from porting.representations import port_order_json
 
@@ -58,8 +58,15 @@ def signed_headers(secrets_: list[str], message_id: str, body: str, now: float |
 
 
 def order_object(order: PortOrder) -> dict[str, Any]:
-    """The order as GET returns it, numbers past the first 100 left out (``numbers_count`` says how many)."""
+    """The order as GET returns it, numbers past the first 100 left out (``numbers_count`` says how many),
+    and the PIN and account number masked even on a draft: a webhook body is stored (for retries and
+    recovery) and leaves for another system, and secrets are only ever read over the API."""
     data = port_order_json(order)
+    subscriber = data["details"]["subscriber"]
+    if subscriber.get("pin"):
+        subscriber["pin"] = PIN_MASK
+    if subscriber.get("account_number"):
+        subscriber["account_number"] = mask_account_number(subscriber["account_number"])
     count = len(data["numbers"])
     if count > MAX_NUMBERS:
         data["numbers"] = data["numbers"][:MAX_NUMBERS]

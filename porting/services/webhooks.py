@@ -26,6 +26,7 @@ from porting.models import (
     WebhookDeliveryStatus,
     WebhookEndpoint,
 )
+from porting.models.audit import DESK_ONLY_EVENT_TYPES
 from porting.notifications.webhooks import UnsafeUrl, event_body, new_secret, post_json, resolve_safely, test_body
 from porting.notifications.webhooks import signed_headers as webhook_headers
 
@@ -36,8 +37,9 @@ DELIVERED_PREFIXES = ("port_order.", "approval_request.", "loa.", "comment.")
 
 
 def is_public_event(event_type: str, data: dict[str, Any]) -> bool:
-    """Whether an event may leave the desk (API feed, webhooks): internal notes may not."""
-    if event_type == "comment.created" and not data.get("public"):
+    """Whether an event may leave the desk (API feed, webhooks): internal notes and the desk's reveal of
+    secrets may not."""
+    if (event_type == "comment.created" and not data.get("public")) or event_type in DESK_ONLY_EVENT_TYPES:
         return False
     return event_type.startswith(DELIVERED_PREFIXES)
 

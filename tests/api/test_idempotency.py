@@ -88,3 +88,17 @@ def test_twenty_parallel_creates_with_one_key_make_one_order_and_twenty_identica
         t.join()
     assert PortOrder.objects.count() == 1
     assert len(answers) == 20 and len(set(answers)) == 1 and answers[0][0] == 201
+
+
+def test_a_replayable_answer_is_stored_encrypted(api, settings):
+    settings.PORTING_WEBHOOK_ALLOW_PRIVATE_URLS = True
+    response = api.client.post("/v1/webhook-endpoints", {"url": "http://127.0.0.1:9/hooks"}, format="json",
+                               HTTP_IDEMPOTENCY_KEY="endpoint-1", **api.headers(account=False))
+    secret = response.json()["secret"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT response_body FROM porting_idempotencyrecord")
+        (stored,) = cursor.fetchone()
+    assert secret not in str(stored)
+    again = api.client.post("/v1/webhook-endpoints", {"url": "http://127.0.0.1:9/hooks"}, format="json",
+                            HTTP_IDEMPOTENCY_KEY="endpoint-1", **api.headers(account=False))
+    assert again.json()["secret"] == secret
