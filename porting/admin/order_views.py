@@ -20,7 +20,7 @@ from porting import selectors, services
 from porting.admin.forms import DESK_FORMS, ApprovalRequestForm, CommentForm
 from porting.errors import PortingError
 from porting.loa import render_loa_pdf
-from porting.models import OutboxStatus, PortOrder, PortStatus
+from porting.models import OutboxStatus, PortOrder
 from porting.permissions import REVEAL_PERMISSION, WORK_PERMISSION
 from porting.responses import pdf_response
 
@@ -53,7 +53,7 @@ class OrderDeskViews(admin.ModelAdmin[PortOrder]):
                 "comment_form": CommentForm(),
                 "has_loa": order.loas.filter(superseded_at__isnull=True).exists(),
                 "approval_requests": [(a, a.status_at()) for a in order.approval_requests.order_by("-pk")],
-                "can_send_approval": can_work and order.status == PortStatus.DRAFT,
+                "can_send_approval": can_work and order.awaits_approval(),
                 "outbox_messages": selectors.outbox_messages_of_order(order),
                 "webhook_deliveries": selectors.webhook_deliveries_of_order(order),
             })

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from porting.fields import EncryptedTextField, TypeIDField
 from porting.models.tenancy import Account
@@ -40,6 +40,15 @@ CANCELLABLE_STATUSES = [
 class NumberType(models.TextChoices):
     LOCAL = "local"
     TOLL_FREE = "toll_free"
+
+
+# Transition conditions (django-fsm-2 types them as taking any model).
+def _awaits_approval(order: models.Model) -> bool:
+    return isinstance(order, PortOrder) and order.awaits_approval()
+
+
+def _has_approval(order: models.Model) -> bool:
+    return isinstance(order, PortOrder) and order.has_approval()
 
 
 class PortOrder(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
@@ -98,21 +107,34 @@ class PortOrder(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         return self.id
 
     # --- transitions: field changes only ---------------------------------
-    @transition(field=status, source=PortStatus.DRAFT, target=PortStatus.APPROVED)
+    def awaits_approval(self) -> bool:
+        """A draft, or a rejected order whose correction cleared the approval (DESIGN §4)."""
+        return self.status == PortStatus.DRAFT or (self.status == PortStatus.EXCEPTION and self.approved_at is None)
+
+    def has_approval(self) -> bool:
+        return self.approved_at is not None
+
+    @transition(field=status, source=[PortStatus.DRAFT, PortStatus.EXCEPTION], target=PortStatus.APPROVED,
+                conditions=[_awaits_approval])
     def approve(self, *, signature: str, ip: str, user_agent: str, at: dt.datetime) -> None:
         self.approval_signature = signature
         self.approval_ip = ip
         self.approval_user_agent = user_agent
         self.approved_at = at
 
-    @transition(field=status, source=PortStatus.APPROVED, target=PortStatus.DRAFT)
+    # An approved order returns to draft; a rejected one stays in exception, its rejection visible.
+    @transition(field=status, source=[PortStatus.APPROVED, PortStatus.EXCEPTION],
+                target=GET_STATE(lambda self: PortStatus.DRAFT if self.status == PortStatus.APPROVED
+                                 else PortStatus.EXCEPTION, states=[PortStatus.DRAFT, PortStatus.EXCEPTION]),
+                conditions=[_has_approval])
     def clear_approval(self) -> None:
         self.approval_signature = ""
         self.approval_ip = None
         self.approval_user_agent = ""
         self.approved_at = None
 
-    @transition(field=status, source=[PortStatus.APPROVED, PortStatus.EXCEPTION], target=PortStatus.SUBMITTED)
+    @transition(field=status, source=[PortStatus.APPROVED, PortStatus.EXCEPTION], target=PortStatus.SUBMITTED,
+                conditions=[_has_approval])
     def submit(self, *, at: dt.datetime) -> None:
         self.submitted_at = at
         self.rejection_code = ""

@@ -41,9 +41,11 @@ UPDATABLE_STATUSES = (PortStatus.DRAFT, PortStatus.APPROVED, PortStatus.EXCEPTIO
 
 
 def require_approvable(order: PortOrder, action: str) -> None:
-    """What a customer may approve: a draft, complete, whose requested FOC is still allowed."""
-    if order.status != PortStatus.DRAFT:
-        raise InvalidState(f"Only a draft can be {action}; this port order is '{order.status}'.")
+    """What a customer may approve: a draft (or a rejected order corrected since its approval), complete,
+    whose requested FOC is still allowed."""
+    if not order.awaits_approval():
+        raise InvalidState(f"Only a draft, or a rejected order corrected since its approval, can be {action}; "
+                           f"this port order is '{order.status}'.")
     check_complete(order)
     check_foc(order)
 
@@ -129,7 +131,7 @@ def port_order_update(*, order: PortOrder, data: dict[str, Any], actor: Actor) -
         save_order(order)
         record_event(order, "port_order.updated", actor, data={"changed": changed})
         approval_requests_revoke_open(order, actor, "the order changed after the link was sent")
-        if order.status == PortStatus.APPROVED:
+        if order.has_approval():  # approved, or rejected and being corrected: the customer signs again
             superseded = supersede_loas(order)
             run_transition(order, "clear_approval", actor, "port_order.approval_cleared",
                            data={"reason": "order updated", "superseded_loas": superseded})
@@ -168,8 +170,10 @@ def port_order_submit(*, order: PortOrder, actor: Actor) -> PortOrder:
     """Send an approved (or corrected exception) order to its carrier."""
     with transaction.atomic():
         order = lock_order(order)
-        if order.status == PortStatus.DRAFT:
-            raise ApprovalRequired("The port order must be approved before it can be submitted.")
+        if order.awaits_approval():
+            raise ApprovalRequired("The port order must be approved before it can be submitted"
+                                   + (" (it changed after its approval)." if order.status == PortStatus.EXCEPTION
+                                      else "."))
         if order.status not in (PortStatus.APPROVED, PortStatus.EXCEPTION):
             raise InvalidState(f"A port order in status '{order.status}' cannot be submitted.")
         check_complete(order)

@@ -68,11 +68,18 @@ def test_the_sandbox_rejects_until_the_matching_field_is_fixed(api, line, code, 
     # Resubmitting without a fix is rejected again.
     submit(api, order["id"])
     assert api.refresh(order["id"])["details"]["rejection"]["code"] == code
-    # Fix the field (an unrelated change does not count), resubmit: the carrier confirms.
+    # An unrelated change still changes what the customer signed: approve again, and it is rejected again.
     api.post(f"/v1/port-orders/{order['id']}", {"requested_foc_time": "11:00"})
+    assert submit(api, order["id"]).json()["code"] == "approval_required"
+    api.approve(order["id"])
     submit(api, order["id"])
     assert api.refresh(order["id"])["status"] == "exception"
-    assert api.post(f"/v1/port-orders/{order['id']}", {"subscriber": fix}).json()["status"] == "exception"
+    # Fix the field: the order stays in exception, its approval cleared, until the customer signs again.
+    updated = api.post(f"/v1/port-orders/{order['id']}", {"subscriber": fix}).json()
+    assert updated["status"] == "exception" and updated["details"]["approval"] is None
+    assert updated["details"]["rejection"]["code"] == code
+    assert submit(api, order["id"]).status_code == 422
+    assert api.approve(order["id"], signature=fix.get("approver_name", "Jane Smith"))["status"] == "approved"
     submitted = submit(api, order["id"]).json()
     assert submitted["details"]["rejection"] is None
     assert api.refresh(order["id"])["status"] == "foc"

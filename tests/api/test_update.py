@@ -95,3 +95,36 @@ def test_it_validates_update_fields_like_create(api):
     response = update(api, order["id"], {"requested_foc_date": "2026-12-25"})
     assert response.status_code == 400
     assert response.json()["code"] == "foc_date_invalid"
+
+
+def test_a_corrected_rejected_order_is_signed_again_and_its_new_loa_shows_the_correction(
+    api, django_capture_on_commit_callbacks
+):
+    import io
+
+    from pypdf import PdfReader
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order = api.submitted(["+12025550001"])  # the sandbox rejects line 0001: address_mismatch
+    order_id = order["id"]
+    assert api.refresh(order_id)["status"] == "exception"
+    assert api.get(f"/v1/port-orders/{order_id}/loa").status_code == 200  # the LOA signed for 123 Main St
+    with django_capture_on_commit_callbacks(execute=True):
+        body = update(api, order_id, {"subscriber": {"address": {"house_number": "456"}}}).json()
+    assert body["status"] == "exception" and body["details"]["approval"] is None
+    assert body["details"]["rejection"]["code"] == "address_mismatch"
+    assert "port_order.approval_cleared" in api.event_types(order_id)
+    assert api.get(f"/v1/port-orders/{order_id}/loa").status_code == 404  # superseded: nobody signed 456
+    refused = api.post(f"/v1/port-orders/{order_id}/submit")
+    assert refused.status_code == 422 and refused.json()["code"] == "approval_required"
+    # The customer can be asked to sign again (a signing link), or approve over the API.
+    sent = api.post(f"/v1/port-orders/{order_id}/approval-requests", {"email": "jane@smith.example"})
+    assert sent.status_code == 201, sent.json()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.approve(order_id)["status"] == "approved"
+    loa = api.get(f"/v1/port-orders/{order_id}/loa")
+    assert loa.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(loa.content)).pages)
+    assert "456 Main St" in text and "123 Main St" not in text
+    assert api.submit(order_id)["status"] == "submitted"
+    assert api.refresh(order_id)["status"] == "foc"
