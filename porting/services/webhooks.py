@@ -132,11 +132,10 @@ def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint) -> tuple[Webhoo
 
 def _deliver_later(endpoint: WebhookEndpoint, *, event: Event | None, message_id: str, event_type: str, body: str,
                    order: PortOrder | None) -> WebhookDelivery:
-    delivery = WebhookDelivery.objects.create(endpoint=endpoint, event=event, event_id_sent=message_id,
-                                              event_type=event_type, body=body)
-    message = outbox.put(Effect.WEBHOOK_DELIVERY, target_id=delivery.pk, order=order)
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(outbox_message=message)
-    return delivery
+    delivery_id = new_typeid("whd")  # known before the insert, so the outbox row can name it: two INSERTs
+    message = outbox.put(Effect.WEBHOOK_DELIVERY, target_id=delivery_id, order=order)
+    return WebhookDelivery.objects.create(id=delivery_id, endpoint=endpoint, event=event, event_id_sent=message_id,
+                                          event_type=event_type, body=body, outbox_message=message)
 
 
 def webhook_endpoint_test(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
@@ -199,15 +198,13 @@ def webhook_endpoint_recover(*, endpoint: WebhookEndpoint, since: dt.datetime) -
 
 # --- the delivery (the outbox's handler) -----------------------------------------------------------
 def _end(delivery: WebhookDelivery, *, succeeded: bool) -> None:
-    with transaction.atomic():
-        locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
-        if locked.status != WebhookDeliveryStatus.PENDING:
-            return
-        if succeeded:
-            locked.succeed(at=timezone.now())
-        else:
-            locked.fail(at=timezone.now())
-        locked.save(update_fields=["status", "finished_at"])
+    """Record the outcome with the attempts, in one UPDATE. Only this delivery's outbox row (claimed by one
+    worker at a time) ever changes it: redelivery and recovery make new deliveries."""
+    if succeeded:
+        delivery.succeed(at=timezone.now())
+    else:
+        delivery.fail(at=timezone.now())
+    delivery.save(update_fields=["status", "finished_at", "attempts"])
 
 
 def _disable(endpoint: WebhookEndpoint, reason: str) -> None:
@@ -227,23 +224,25 @@ def webhook_deliver(*, message: OutboxMessage) -> None:
         return
     endpoint = delivery.endpoint
     if endpoint.disabled_at is not None:
-        _record(delivery, None, 0, "", f"not sent: the endpoint is disabled ({endpoint.disabled_reason})")
+        _add_attempt(delivery, None, 0, "", f"not sent: the endpoint is disabled ({endpoint.disabled_reason})")
         _end(delivery, succeeded=False)
         return
     headers = webhook_headers(endpoint.signing_secrets(), delivery.event_id_sent, delivery.body)
     result = post_json(endpoint.url, delivery.body, headers, livemode=endpoint.livemode)
-    _record(delivery, result.status, result.duration_ms, result.response_excerpt, result.error)
+    _add_attempt(delivery, result.status, result.duration_ms, result.response_excerpt, result.error)
     if result.status is not None and 200 <= result.status < 300:
         _end(delivery, succeeded=True)
-        WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=False).update(failing_since=None)
+        if endpoint.failing_since is not None:
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
         return
     if result.status == 410:
         _end(delivery, succeeded=False)
         _disable(endpoint, "the endpoint answered 410 Gone")
         return
     now = timezone.now()
-    WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=True).update(failing_since=now)
-    endpoint.refresh_from_db(fields=["failing_since"])
+    if endpoint.failing_since is None:
+        WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=True).update(failing_since=now)
+        endpoint.refresh_from_db(fields=["failing_since"])
     if endpoint.failing_since and now - endpoint.failing_since >= DISABLE_AFTER_FAILING:
         _end(delivery, succeeded=False)
         _disable(endpoint, "every delivery failed for 5 days")
@@ -251,14 +250,15 @@ def webhook_deliver(*, message: OutboxMessage) -> None:
     if outbox.is_last_attempt(message):
         _end(delivery, succeeded=False)
         return
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(attempts=delivery.attempts)  # pending: retried
     problem = result.error or f"HTTP {result.status}"
     if result.status in (429, 503) and result.retry_after is not None:
         raise RetryLater(f"{problem}; Retry-After {result.retry_after:.0f} s", result.retry_after)
     raise RuntimeError(problem)
 
 
-def _record(delivery: WebhookDelivery, status: int | None, duration_ms: int, excerpt: str, error: str) -> None:
+def _add_attempt(delivery: WebhookDelivery, status: int | None, duration_ms: int, excerpt: str, error: str) -> None:
+    """Append an attempt to the delivery in memory; it is saved with the outcome (or before a retry)."""
     attempt = {"at": utc_timestamp(timezone.now()), "status_code": status, "duration_ms": duration_ms,
                "response": excerpt, "error": error}
     delivery.attempts = [*delivery.attempts, attempt]
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(attempts=delivery.attempts)
