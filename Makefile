@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check worker beat bench-api bench-loa bench-outbox clean
+.PHONY: run test lint check worker beat bench-api bench-loa bench-outbox bench-webhooks clean
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -57,6 +57,9 @@ bench-loa: $(STAMP)
 
 bench-outbox: $(STAMP)
 	$(PY) bench/outbox.py
+
+bench-webhooks: $(STAMP)
+	$(PY) bench/webhooks.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
