@@ -52,6 +52,9 @@ def port_order_generate_loa(*, order_id: str) -> LoaDocument | None:
         locked = lock_order(order)
         if locked.approved_at != order.approved_at:
             return None  # the approval was cleared while rendering; a new approval renders its own
+        rendered_meanwhile = existing.first()  # by the LOA's own row or the carrier submit, in parallel
+        if rendered_meanwhile is not None:
+            return rendered_meanwhile
         loa = LoaDocument.objects.create(order=order, pdf=pdf, sha256=digest, content_sha256=content_sha256(order))
         record_event(order, "loa.generated", SYSTEM,
                      data={"loa_id": loa.pk, "sha256": digest, "content_sha256": loa.content_sha256})

@@ -59,3 +59,39 @@ def test_the_late_loa_render_finds_the_loa_and_does_not_make_a_second_one(
     assert live_api.event_types(order["id"]).count("loa.generated") == 1
     assert LoaDocument.objects.filter(order_id=order["id"]).count() == 1
     assert live_api.get(f"/v1/port-orders/{order['id']}/loa").content == pdf
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_renders_at_once_store_one_loa_and_one_event():
+    """The LOA's own row and the carrier submit may render in parallel: one document, one loa.generated."""
+    import threading
+
+    from django.db import connection
+
+    from porting import services
+    from porting.models import Event
+    from tests.conftest import require_or_skip
+    from tests.desk.helpers import approved
+
+    if connection.vendor != "postgresql":
+        require_or_skip("PORTICO_REQUIRE_POSTGRES", "race tests need PostgreSQL (set DATABASE_URL)")
+    order = approved()  # its LOA is rendered at commit: take it away, as if that render had not run yet
+    LoaDocument.objects.filter(order_id=order.pk).delete()
+    events_before = Event.objects.filter(order_id=order.pk, type="loa.generated").count()
+    barrier = threading.Barrier(2)
+
+    def render() -> None:
+        try:
+            barrier.wait()
+            services.port_order_generate_loa(order_id=order.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=render) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert LoaDocument.objects.filter(order_id=order.pk, superseded_at__isnull=True).count() == 1
+    assert Event.objects.filter(order_id=order.pk, type="loa.generated").count() == events_before + 1
