@@ -190,6 +190,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "PORTING_CARRIER": "tests.worker.carrier.ScriptedCarrier",
         "PORTICO_WORKER_CARRIER_DIR": str(carrier_dir),
         "PORTING_API_RATE": "off",
+        # The webhook receiver of the tests listens on 127.0.0.1 (refused otherwise, DEBUG being off).
+        "PORTING_WEBHOOK_ALLOW_PRIVATE_URLS": "true",
         "DEBUG": "false",
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",

@@ -2,8 +2,9 @@
 
 Nothing here is a fake of Portico: the web (gunicorn), the Celery worker and beat are the
 Procfile's commands in subprocesses, on PostgreSQL and Redis. The test process only plays the
-outside world: the customer's mail server (aiosmtpd), the network between Portico and its broker
-(``BrokerLink``), and the carrier (``tests.worker.carrier``).
+outside world: the customer's mail server (aiosmtpd), the platform's webhook receiver
+(``WebhookReceiver``), the network between Portico and its broker (``BrokerLink``), and the carrier
+(``tests.worker.carrier``).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -286,6 +288,76 @@ def signing_token(mail: Received) -> str:
     match = SIGNING_LINK.search(mail.text())
     assert match, f"no signing link in:\n{mail.text()}"
     return match.group(1)
+
+
+# --- the platform's webhook receiver ---------------------------------------------------------
+@dataclass
+class Hook:
+    """One POST as the receiver got it: the raw body and the headers, untouched (verified by the test)."""
+
+    headers: dict[str, str]
+    body: bytes = field(repr=False)
+    at: float  # time.monotonic() when it arrived
+
+
+class WebhookReceiver:
+    """A plain HTTP server in this process on a fixed port, answering every POST with ``status``.
+
+    ``stop()`` closes the port, so a delivery's connection is refused (the platform's server down);
+    ``start()`` listens on the same port again. Nothing is verified here: every request is kept as it came.
+    """
+
+    def __init__(self, status: int = 204) -> None:
+        self.port = free_port()
+        self.status = status
+        self.received: list[Hook] = []
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/portico/hooks"
+
+    @property
+    def up(self) -> bool:
+        return self._server is not None
+
+    def start(self) -> None:
+        if self._server is not None:
+            return
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                with receiver._lock:
+                    receiver.received.append(Hook(dict(self.headers.items()), body, time.monotonic()))
+                self.send_response(receiver.status)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's name)
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)  # SO_REUSEADDR: the same port again
+        server.daemon_threads = True
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name="webhook-receiver", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()  # the listening socket is gone: connections are refused
+            assert self._thread is not None
+            self._thread.join(5)
+
+    def hooks(self) -> list[Hook]:
+        with self._lock:
+            return list(self.received)
 
 
 # --- Redis, as it would be read by someone who got into it ---------------------------------
