@@ -19,6 +19,8 @@ import random
 import secrets
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -125,11 +127,29 @@ _CLAIM_SQL = (
 )
 
 
+@contextmanager
+def _bookkeeping() -> Iterator[None]:
+    """A transaction for the outbox's own bookkeeping (claim, done, retry) whose commit does not wait for
+    PostgreSQL's WAL flush (``synchronous_commit`` off for this transaction only).
+
+    Measured in bench/outbox.py: the two flushes were ~4.5 ms of an ~8.5 ms effect. What it risks: if
+    PostgreSQL itself crashes, the last fraction of a second of claims and "done" marks may be lost, so
+    those effects run again (handlers are idempotent; delivery is at least once). The row itself is
+    written by the service's own, synchronous transaction: a committed change never loses its effect.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO off")
+        yield
+
+
 def _claim(message_id: str, *, claim: str, now: dt.datetime, until: dt.datetime) -> OutboxMessage | None:
     at = connection.ops.adapt_datetimefield_value
-    rows = list(OutboxMessage.objects.raw(
-        _CLAIM_SQL, [claim, at(until), message_id, OutboxStatus.PENDING.value, at(now), at(now)]
-    ))
+    with _bookkeeping():
+        rows = list(OutboxMessage.objects.raw(
+            _CLAIM_SQL, [claim, at(until), message_id, OutboxStatus.PENDING.value, at(now), at(now)]
+        ))
     return rows[0] if rows else None
 
 
@@ -167,7 +187,8 @@ def _ended(message: OutboxMessage, claim: str, started: dt.datetime, status: str
     }
     if secret_purged:
         fields["secret"] = None
-    OutboxMessage.objects.filter(pk=message.pk, claim=claim).update(**fields)
+    with _bookkeeping():
+        OutboxMessage.objects.filter(pk=message.pk, claim=claim).update(**fields)
 
 
 def _failed(message: OutboxMessage, claim: str, started: dt.datetime, error: str,
@@ -181,10 +202,11 @@ def _failed(message: OutboxMessage, claim: str, started: dt.datetime, error: str
         return "dead"
     due = timezone.now() + dt.timedelta(seconds=delay)
     by_broker = delay <= COUNTDOWN_LIMIT and not embedded()
-    OutboxMessage.objects.filter(pk=message.pk, claim=claim).update(
-        claim="", locked_until=None, last_error=error, attempt_log=_log_entry(message, started, error), due_at=due,
-        enqueued_at=due if by_broker else None,
-    )
+    with _bookkeeping():
+        OutboxMessage.objects.filter(pk=message.pk, claim=claim).update(
+            claim="", locked_until=None, last_error=error, attempt_log=_log_entry(message, started, error), due_at=due,
+            enqueued_at=due if by_broker else None,
+        )
     if by_broker:
         dispatch(message.pk, message.queue, countdown=delay)
     return "retry"
