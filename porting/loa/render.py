@@ -5,6 +5,7 @@ embedded; the renderer refuses to fetch anything but files under static/.
 """
 from __future__ import annotations
 
+import atexit
 import threading
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,13 @@ class _StaticFilesOnly(URLFetcher):
 
 
 _per_thread = threading.local()
+
+
+@atexit.register
+def _release_fonts() -> None:
+    """Drop this thread's Pango font map before the interpreter tears down: freed during finalization,
+    it crashed the process at exit (SIGSEGV, seen with the browser tests, whose main thread renders)."""
+    _per_thread.__dict__.clear()
 
 
 def _stylesheet() -> tuple[CSS, FontConfiguration]:
