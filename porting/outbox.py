@@ -39,9 +39,10 @@ MINUTE, HOUR = 60, 3600
 # Carrier and email: five quick retries within ~9 minutes, then back off to hours (about 2 days in all).
 # LOA: seconds first (a render fails for a local reason), then minutes and hours.
 # Webhooks (DESIGN §10): immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h.
+_QUICK_THEN_HOURS = (15, 30, MINUTE, 2 * MINUTE, 5 * MINUTE, HOUR, 2 * HOUR, 4 * HOUR, 8 * HOUR, 12 * HOUR, 24 * HOUR)
 RETRY_SCHEDULES: dict[str, tuple[int, ...]] = {
-    "carrier": (15, 30, MINUTE, 2 * MINUTE, 5 * MINUTE, HOUR, 2 * HOUR, 4 * HOUR, 8 * HOUR, 12 * HOUR, 24 * HOUR),
-    "email": (15, 30, MINUTE, 2 * MINUTE, 5 * MINUTE, HOUR, 2 * HOUR, 4 * HOUR, 8 * HOUR, 12 * HOUR, 24 * HOUR),
+    "carrier": _QUICK_THEN_HOURS,
+    "email": _QUICK_THEN_HOURS,
     "loa": (2, 5, 15, 30, MINUTE, 5 * MINUTE, 30 * MINUTE, HOUR, 4 * HOUR, 12 * HOUR),
     "webhooks": (5, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 14 * HOUR, 20 * HOUR, 24 * HOUR),
 }
