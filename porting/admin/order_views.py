@@ -11,7 +11,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -77,6 +77,8 @@ class OrderDeskViews(admin.ModelAdmin[PortOrder]):
     def _order_or_404(self, request: HttpRequest, object_id: str) -> PortOrder:
         if not self.has_view_permission(request):
             raise PermissionDenied
+        if "\x00" in unquote(object_id):  # PostgreSQL refuses NUL in text: such an id names no order
+            raise Http404("No such port order.")
         order: PortOrder = get_object_or_404(PortOrder.objects.prefetch_related("numbers"), pk=unquote(object_id))
         return order
 

@@ -81,6 +81,11 @@ class PortOrderAdmin(OrderDeskViews):
     class Media:
         css = {"all": ["css/desk.css"]}
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> PortOrder | None:
+        if "\x00" in object_id:  # PostgreSQL refuses NUL in text: such an id names no order
+            return None
+        return super().get_object(request, object_id, from_field)
+
     # --- the queue ---------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> QuerySet[PortOrder]:
         numbers = PortOrderNumber.objects.filter(order=OuterRef("pk"))

@@ -1,10 +1,26 @@
 """API routes under /v1 (DESIGN §5)."""
-from django.urls import path
+from django.urls import path, register_converter
 
 from porting.api import views
 
-ORDER = "port-orders/<str:order_id>"
-ENDPOINT = "webhook-endpoints/<str:endpoint_id>"
+
+class IdConverter:
+    """An id in a path: any text but a slash or a NUL byte (PostgreSQL refuses NUL in text, which made
+    /v1/port-orders/port_%00abc a 500; now it matches no route: the API's 404 problem)."""
+
+    regex = "[^/\x00]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(IdConverter, "id")
+
+ORDER = "port-orders/<id:order_id>"
+ENDPOINT = "webhook-endpoints/<id:endpoint_id>"
 
 urlpatterns = [
     path("port-in-eligibility", views.EligibilityView.as_view(), name="eligibility"),
@@ -23,8 +39,8 @@ urlpatterns = [
     path(f"{ENDPOINT}/deliveries", views.WebhookEndpointDeliveriesView.as_view(), name="webhook-endpoint-deliveries"),
     path(f"{ENDPOINT}/recover", views.WebhookEndpointRecoverView.as_view(), name="webhook-endpoint-recover"),
     path("events", views.EventFeedView.as_view(), name="events"),
-    path("events/<str:event_id>", views.EventDetailView.as_view(), name="event"),
-    path("events/<str:event_id>/redeliver", views.EventRedeliverView.as_view(), name="event-redeliver"),
+    path("events/<id:event_id>", views.EventDetailView.as_view(), name="event"),
+    path("events/<id:event_id>/redeliver", views.EventRedeliverView.as_view(), name="event-redeliver"),
     path(f"test-helpers/{ORDER}/foc", views.TestFocView.as_view(), name="test-foc"),
     path(f"test-helpers/{ORDER}/reject", views.TestRejectView.as_view(), name="test-reject"),
     path(f"test-helpers/{ORDER}/complete", views.TestCompleteView.as_view(), name="test-complete"),
