@@ -33,7 +33,6 @@ QUEUE_OF: dict[Effect, str] = {
     Effect.WEBHOOK_DELIVERY: "webhooks",
     Effect.WEBHOOK_DISABLED_EMAIL: "email",
 }
-QUEUES = ("carrier", "loa", "email", "webhooks")
 
 Handler = Callable[[OutboxMessage], object]
 

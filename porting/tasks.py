@@ -2,8 +2,9 @@
 
 Importing this module registers, with ``porting.effects``, the handler of each kind of side effect
 and how an outbox row or a batch of carrier polls is handed to the broker, so the services name an
-effect and never import this layer. Queues: ``carrier``, ``loa``, ``email``, ``webhooks`` (one
-worker pool each if you like: a slow receiver never delays a carrier submit).
+effect and never import this layer. Results are never kept (``CELERY_TASK_IGNORE_RESULT``).
+Queues: ``carrier``, ``loa``, ``email``, ``webhooks`` (one worker pool each if you like: a slow
+receiver never delays a carrier submit).
 """
 from __future__ import annotations
 
@@ -15,36 +16,36 @@ from porting.models import OutboxMessage
 from porting.notifications.emails import approval_request_email, status_email, webhook_disabled_email
 
 
-@shared_task(ignore_result=True)
+@shared_task
 def run_outbox_message(message_id: str) -> str:
     """Claim and perform one outbox row (a duplicate delivery finds it claimed or done and does nothing)."""
     return outbox.run(message_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task
 def sweep_outbox() -> int:
     """Beat: enqueue due rows that no worker holds (broker down at commit, worker killed, message lost)."""
     return outbox.sweep()
 
 
-@shared_task(ignore_result=True)
+@shared_task
 def refresh_open_port_orders() -> int:
     """Beat: poll every order the carriers hold, fanned out in batches."""
     return services.port_orders_refresh_open()
 
 
-@shared_task(ignore_result=True)
+@shared_task
 def refresh_port_order_batch(order_ids: list[str]) -> int:
     return services.port_orders_refresh(order_ids=order_ids)
 
 
-@shared_task(ignore_result=True)
+@shared_task
 def purge_idempotency_keys() -> int:
     """Beat: forget idempotency keys older than 24 hours."""
     return services.idempotency_records_purge_expired()
 
 
-@shared_task(ignore_result=True)
+@shared_task
 def expire_approval_requests() -> int:
     return services.approval_requests_expire_due()
 

@@ -8,7 +8,7 @@ one (``due_at``) until the kind's retry schedule runs out and the row is ``dead`
 """
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
 from django.db import models
 from django.utils import timezone
@@ -59,6 +59,6 @@ class OutboxMessage(models.Model):
         return f"{self.kind} {self.target_id} ({self.status})"
 
     @property
-    def next_attempt_at(self) -> Any:
+    def next_attempt_at(self) -> dt.datetime | None:
         """When the next attempt is due, or None once the row has ended."""
         return self.due_at if self.status == OutboxStatus.PENDING else None

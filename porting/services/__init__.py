@@ -46,7 +46,6 @@ from porting.services.orders import (
 )
 from porting.services.webhooks import (
     event_redeliver,
-    is_public_event,
     webhook_deliver,
     webhook_endpoint_create,
     webhook_endpoint_delete,
@@ -93,7 +92,6 @@ __all__ = [
     "port_orders_refresh_open",
     "staff_actor",
     "event_redeliver",
-    "is_public_event",
     "webhook_deliver",
     "webhook_endpoint_create",
     "webhook_endpoint_delete",

@@ -34,7 +34,8 @@ def record_event(
 ) -> Event:
     """Write one audit event and, in the same transaction, the outbox rows of the emails it causes
     (the caller holds the transaction)."""
-    # The order's row lock orders its events (most callers hold it already: then this costs nothing).
+    # The order's row lock orders its events and their sequence (most callers hold it already: then this
+    # round trip waits for nobody).
     PortOrder.objects.select_for_update().filter(pk=order.pk).values_list("pk").first()
     last = Event.objects.filter(order=order).aggregate(last=Max("sequence"))["last"] or 0
     event = Event.objects.create(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from porting.errors import NotFound
@@ -28,11 +29,13 @@ def port_order_current_loa(*, order: PortOrder) -> LoaDocument:
     return loa
 
 
+def _loas_of_current_approval(order: PortOrder) -> QuerySet[LoaDocument]:
+    return LoaDocument.objects.filter(order=order, superseded_at__isnull=True, created_at__gte=order.approved_at)
+
+
 def port_order_has_current_loa(*, order: PortOrder) -> bool:
     """Whether the order's current approval has its signed LOA."""
-    return order.approved_at is not None and LoaDocument.objects.filter(
-        order=order, superseded_at__isnull=True, created_at__gte=order.approved_at
-    ).exists()
+    return order.approved_at is not None and _loas_of_current_approval(order).exists()
 
 
 def port_order_generate_loa(*, order_id: str) -> LoaDocument | None:
@@ -40,9 +43,10 @@ def port_order_generate_loa(*, order_id: str) -> LoaDocument | None:
     order = PortOrder.objects.prefetch_related("numbers").get(pk=order_id)
     if order.approved_at is None:
         return None
-    existing = LoaDocument.objects.filter(order=order, superseded_at__isnull=True, created_at__gte=order.approved_at)
-    if existing.exists():
-        return existing.first()
+    existing = _loas_of_current_approval(order)
+    found: LoaDocument | None = existing.first()
+    if found is not None:
+        return found
     approved_event = order.events.filter(type="port_order.approved").order_by("-pk").first()
     signed = order.approval_requests.filter(status=ApprovalRequestStatus.SIGNED,
                                             signed_at__gte=order.approved_at).order_by("-pk").first()
