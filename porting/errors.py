@@ -45,6 +45,12 @@ class InvalidState(PortingError):
     title = "Operation not allowed in the current status"
 
 
+class NumberInOpenOrder(PortingError):
+    status = 409
+    code = "number_in_open_order"
+    title = "Number already in an open port order"
+
+
 class ApprovalRequired(PortingError):
     status = 422
     code = "approval_required"

@@ -5,9 +5,9 @@ import datetime as dt
 import unicodedata
 from typing import Any
 
-from porting.errors import ValidationFailed, field_error
+from porting.errors import NumberInOpenOrder, ValidationFailed, field_error
 from porting.foc import foc_date_problem, foc_time_problem
-from porting.models import PortOrder
+from porting.models import PortOrder, PortOrderNumber
 from porting.phone import NotAPhoneNumber, parse_e164
 
 REQUIRED_FIELDS = [
@@ -36,6 +36,33 @@ def check_complete(order: PortOrder) -> None:
             code="incomplete_order",
             errors=[field_error(p, "This field is required before the order can be approved.") for p in missing],
         )
+
+
+def check_numbers_free(numbers: list[str], *, livemode: bool, account_id: str, order_id: str | None = None) -> None:
+    """A number may be in at most one open order per mode across the installation (409
+    ``number_in_open_order``). The other order is named only to its own account."""
+    held = {
+        number: (order_id, owner)
+        for number, order_id, owner in PortOrderNumber.objects.filter(
+            phone_number__in=numbers, livemode=livemode, is_open=True
+        ).exclude(order_id=order_id).values_list("phone_number", "order_id", "order__account_id")
+    }
+    if not held:
+        return
+    errors = []
+    for i, number in enumerate(numbers):
+        if number not in held:
+            continue
+        other, owner = held[number]
+        if owner == account_id:
+            errors.append(field_error(f"/phone_numbers/{i}", f"{number} is already in open port order {other}.")
+                          | {"port_order_id": other})
+        else:
+            errors.append(field_error(f"/phone_numbers/{i}", f"{number} is already in an open port order."))
+    raise NumberInOpenOrder(
+        "A number can be in one open port order at a time: cancel the other order, or wait until it has ended.",
+        errors=errors,
+    )
 
 
 def foc_errors(date: dt.date | None, time: dt.time | None) -> list[dict[str, str]]:

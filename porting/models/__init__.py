@@ -8,6 +8,7 @@ from porting.models.idempotency import IdempotencyRecord
 from porting.models.orders import (
     AT_CARRIER_STATUSES,
     CANCELLABLE_STATUSES,
+    ENDED_STATUSES,
     NumberType,
     PortOrder,
     PortOrderNumber,
@@ -19,6 +20,7 @@ from porting.models.webhooks import WebhookDelivery, WebhookDeliveryStatus, Webh
 
 __all__ = [
     "AT_CARRIER_STATUSES",
+    "ENDED_STATUSES",
     "CANCELLABLE_STATUSES",
     "OPEN_APPROVAL_STATUSES",
     "Account",

@@ -28,6 +28,8 @@ class PortStatus(models.TextChoices):
 
 # States in which the order is at the carrier and a poll can bring news.
 AT_CARRIER_STATUSES = frozenset({PortStatus.SUBMITTED, PortStatus.FOC})
+# States in which the order has ended: its numbers are free for another order.
+ENDED_STATUSES = frozenset({PortStatus.COMPLETE, PortStatus.CANCELLED})
 CANCELLABLE_STATUSES = [
     PortStatus.DRAFT,
     PortStatus.APPROVED,
@@ -180,10 +182,19 @@ class PortOrderNumber(models.Model):
     losing_carrier_name = models.CharField(max_length=100, blank=True)
     losing_carrier_spid = models.CharField(max_length=8, blank=True)
     is_wireless = models.BooleanField(null=True)
+    # Copies of the order's mode and "not ended", so the database itself keeps a number in at most one
+    # open order per mode (DESIGN §4): parallel creates cannot both win.
+    livemode = models.BooleanField(default=False)
+    is_open = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["order", "position"]
-        constraints = [models.UniqueConstraint(fields=["order", "phone_number"], name="number_once_per_order")]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "phone_number"], name="number_once_per_order"),
+            models.UniqueConstraint(
+                fields=["phone_number", "livemode"], condition=models.Q(is_open=True), name="number_in_one_open_order"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.phone_number

@@ -12,7 +12,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 from porting import outbox
 from porting.effects import Effect
 from porting.errors import InvalidState
-from porting.models import ActorType, Event, PortOrder
+from porting.models import ENDED_STATUSES, ActorType, Event, PortOrder
 from porting.notifications.emails import status_email_audiences
 from porting.services.webhooks import webhook_deliveries_create
 
@@ -84,4 +84,6 @@ def run_transition(
     method(**kwargs)
     order.updated_at = timezone.now()
     save_order(order)
+    if order.status in ENDED_STATUSES:  # its numbers may go into a new order now
+        order.numbers.update(is_open=False)
     record_event(order, event_type, actor, from_status=from_status, to_status=order.status, data=data)

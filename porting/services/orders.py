@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from porting import outbox
@@ -17,7 +17,7 @@ from porting.effects import Effect
 from porting.eligibility import lookup_order_numbers
 from porting.errors import ApprovalRequired, InvalidState, ValidationFailed, field_error
 from porting.models import AT_CARRIER_STATUSES, ApprovalRequest, PortOrder, PortOrderNumber, PortStatus
-from porting.rules import check_complete, check_foc, check_order_fields, signature_matches
+from porting.rules import check_complete, check_foc, check_numbers_free, check_order_fields, signature_matches
 from porting.services.audit import Actor, lock_order, record_event, refetch_order, run_transition, save_order
 from porting.services.esign import approval_requests_revoke_open
 from porting.services.loa import supersede_loas
@@ -76,19 +76,30 @@ def _assign(order: PortOrder, data: dict[str, Any]) -> list[str]:
 
 
 def _replace_numbers(order: PortOrder, lookups: list[NumberLookup]) -> None:
+    """Give the order these numbers, each free of any other open order of its mode (409 otherwise)."""
+    numbers = [r.phone_number for r in lookups]
+    check_numbers_free(numbers, livemode=order.livemode, account_id=order.account_id, order_id=order.pk)
     order.numbers.all().delete()
-    PortOrderNumber.objects.bulk_create(
-        PortOrderNumber(
-            order=order,
-            position=i,
-            phone_number=r.phone_number,
-            number_type=r.number_type,
-            losing_carrier_name=r.losing_carrier_name,
-            losing_carrier_spid=r.losing_carrier_spid,
-            is_wireless=r.is_wireless,
-        )
-        for i, r in enumerate(lookups)
-    )
+    try:
+        with transaction.atomic():  # a savepoint: losing the race below leaves the order's transaction usable
+            PortOrderNumber.objects.bulk_create(
+                PortOrderNumber(
+                    order=order,
+                    position=i,
+                    phone_number=r.phone_number,
+                    number_type=r.number_type,
+                    losing_carrier_name=r.losing_carrier_name,
+                    losing_carrier_spid=r.losing_carrier_spid,
+                    is_wireless=r.is_wireless,
+                    livemode=order.livemode,
+                )
+                for i, r in enumerate(lookups)
+            )
+    except IntegrityError:
+        # A parallel request took one of the numbers after our check (the partial unique index
+        # number_in_one_open_order caught it): its commit is visible now, so the check names it.
+        check_numbers_free(numbers, livemode=order.livemode, account_id=order.account_id, order_id=order.pk)
+        raise
 
 
 def port_order_create(*, account_id: str, livemode: bool, data: dict[str, Any], actor: Actor) -> PortOrder:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 from django.contrib.auth.models import Group, User
@@ -25,8 +26,12 @@ def user_in(group: str | None, name: str, superuser: bool = False) -> Client:
     return client
 
 
+# Each order made without numbers gets its own (a number is in one open order at a time).
+_fresh_numbers = (f"+1202555{line}" for line in itertools.cycle(range(1300, 2000)))
+
+
 def create(numbers=None, live: bool = True, account=None, **overrides) -> PortOrder:
-    body = order_body(numbers, **overrides)
+    body = order_body(numbers or [next(_fresh_numbers)], **overrides)
     body["requested_foc_date"] = dt.date(2026, 12, 18)
     body["requested_foc_time"] = dt.time(10, 0)
     account = account or make_tenant().account

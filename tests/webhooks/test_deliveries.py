@@ -163,7 +163,7 @@ def test_an_endpoint_limited_to_an_account_gets_only_that_accounts_events(api, r
     endpoint_create(api, receiver.url("/all"))
     with outbox.effects():
         mine = api.create()
-        response = api.post("/v1/port-orders", order_body(), account=sibling.pk)
+        response = api.post("/v1/port-orders", order_body(["+12025551300"]), account=sibling.pk)
         assert response.status_code == 201, response.json()
         theirs = response.json()
     assert [r.json()["data"]["object"]["id"] for r in receiver.at("/mine")] == [mine["id"]]

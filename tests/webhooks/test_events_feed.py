@@ -22,7 +22,7 @@ def three_events_then_one_then_one(api, clock) -> tuple[dict, dict]:
     response = api.post(f"/v1/port-orders/{a['id']}", {"subscriber": {"business_name": "Smith Holdings"}})
     assert response.status_code == 200, response.json()
     clock.shift(dt.timedelta(minutes=1))
-    response = api.post("/v1/port-orders", order_body(), account=sibling.pk)
+    response = api.post("/v1/port-orders", order_body(["+12025551300"]), account=sibling.pk)
     assert response.status_code == 201, response.json()
     b = response.json()
     clock.shift(dt.timedelta(minutes=1))

@@ -11,6 +11,7 @@ Without PostgreSQL in ``DATABASE_URL`` or without Redis the tests skip (``make t
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -267,12 +268,15 @@ def foc_date() -> str:
     return allowed_foc_dates()[2].isoformat()
 
 
+lines = itertools.count(1000)  # the worker stack's database lives for the session: one line per order made
+
+
 @pytest.fixture
 def order_body(foc_date: str) -> Any:
     """The seed's create body with a fresh phone number each call."""
 
     def body(**subscriber: Any) -> dict[str, Any]:
-        line = 1000 + uuid.uuid4().int % 1000  # 1xxx: portable in the sandbox too
+        line = next(lines)  # 1xxx: portable in the sandbox too; each order its own (one open order per number)
         return {
             "phone_numbers": [f"+1202555{line}"],
             "subscriber": {**SUBSCRIBER, "address": dict(SUBSCRIBER["address"]), **subscriber},
