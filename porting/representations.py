@@ -60,6 +60,7 @@ def port_order_json(order: PortOrder) -> dict[str, Any]:
             },
             "requested_foc_date": iso_date(order.requested_foc_date),
             "requested_foc_time": hhmm(order.requested_foc_time),
+            "losing_carrier_name": or_none(order.losing_carrier_hint),
             "approval": approval,
             "rejection": rejection,
             "foc": foc,
@@ -109,6 +110,8 @@ def portable_json(r: NumberLookup) -> dict[str, Any]:
         "is_wireless": r.is_wireless,
         "account_number_required": r.account_number_required,
         "number_type": r.number_type,
+        # The manual carrier (live keys) has no number database: the porting desk confirms the carrier.
+        "losing_carrier_to_be_confirmed": not r.losing_carrier_spid,
     }
 
 

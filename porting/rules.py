@@ -30,12 +30,17 @@ def check_complete(order: PortOrder) -> None:
     if any(n.is_wireless for n in order.numbers.all()):
         required += WIRELESS_FIELDS
     missing = [pointer for attr, pointer in required if getattr(order, attr) in (None, "")]
-    if missing:
-        raise ValidationFailed(
-            "The order is missing fields required for approval.",
-            code="incomplete_order",
-            errors=[field_error(p, "This field is required before the order can be approved.") for p in missing],
-        )
+    errors = [field_error(p, "This field is required before the order can be approved.") for p in missing]
+    # Live numbers on the manual carrier: the porting desk confirms the carrier (and wireless-ness) first.
+    errors += [
+        field_error(f"/numbers/{i}/losing_carrier_name",
+                    f"The losing carrier of {n.phone_number} is to be confirmed by the porting desk.")
+        for i, n in enumerate(order.numbers.all())
+        if not n.losing_carrier_spid or n.is_wireless is None
+    ]
+    if errors:
+        raise ValidationFailed("The order is missing fields required for approval.", code="incomplete_order",
+                               errors=errors)
 
 
 def check_numbers_free(numbers: list[str], *, livemode: bool, account_id: str, order_id: str | None = None) -> None:

@@ -31,6 +31,18 @@ SUBSCRIBER = {
 }
 
 
+def confirm_losing_carrier(order_id: str) -> None:
+    """What the porting desk does for a live order (the manual carrier knows no losing carrier) before the
+    customer can approve it: Verizon Wireless, SPID 6006, wireless, on every number."""
+    from porting import services
+    from porting.models import PortOrder
+
+    services.port_order_losing_carrier_confirm(
+        order=PortOrder.objects.get(pk=order_id), actor=services.Actor("staff", "desk"),
+        name="Verizon Wireless", spid="6006", is_wireless=True,
+    )
+
+
 def order_body(numbers: list[str] | None = None, **overrides: Any) -> dict:
     """The seed's create body, with a valid FOC date for the frozen clock."""
     body = {
@@ -119,6 +131,8 @@ class Api:
         return response.json()
 
     def approve(self, order_id: str, signature: str = "Jane Smith") -> dict:
+        if self.live:
+            confirm_losing_carrier(order_id)
         response = self.post(f"/v1/port-orders/{order_id}/approve", {"signature": signature, "ip": "203.0.113.42"})
         assert response.status_code == 200, response.json()
         return response.json()

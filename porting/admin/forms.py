@@ -44,6 +44,28 @@ class CommentForm(forms.Form):
 DESK_FORMS = {"foc": FocForm, "reject": RejectForm, "cancel": CancelForm}
 
 
+class LosingCarrierForm(forms.Form):
+    """The losing carrier of an order's numbers, as the desk confirmed it (with the carrier or the customer)."""
+
+    name = forms.CharField(label="Losing carrier", max_length=100)
+    spid = forms.RegexField(label="SPID (OCN)", regex=r"^[0-9A-Z]{4}$", max_length=4,
+                            help_text="The carrier's 4-character Service Provider ID, e.g. 6006.",
+                            error_messages={"invalid": "A SPID is 4 digits or capital letters."})
+    is_wireless = forms.TypedChoiceField(
+        label="Wireless", choices=[("", "—"), ("yes", "Wireless (account number and PIN needed)"),
+                                   ("no", "Wireline")],
+        coerce=lambda value: value == "yes",
+    )
+    phone_numbers = forms.MultipleChoiceField(
+        label="Numbers", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked to set every number of the order.",
+    )
+
+    def __init__(self, *args: object, numbers: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["phone_numbers"].choices = [(n, n) for n in numbers]  # type: ignore[attr-defined]
+
+
 class ApprovalRequestForm(forms.Form):
     email = forms.EmailField(label="Customer's email", help_text="The signing link is sent here.")
     name = forms.CharField(label="Customer's name", max_length=100, required=False)

@@ -17,10 +17,10 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
 from porting import selectors, services
-from porting.admin.forms import DESK_FORMS, ApprovalRequestForm, CommentForm
+from porting.admin.forms import DESK_FORMS, ApprovalRequestForm, CommentForm, LosingCarrierForm
 from porting.errors import PortingError
 from porting.loa import render_loa_pdf
-from porting.models import OutboxStatus, PortOrder
+from porting.models import OutboxStatus, PortOrder, PortStatus
 from porting.permissions import REVEAL_PERMISSION, WORK_PERMISSION
 from porting.responses import pdf_response
 
@@ -54,6 +54,9 @@ class OrderDeskViews(admin.ModelAdmin[PortOrder]):
                 "has_loa": order.loas.filter(superseded_at__isnull=True).exists(),
                 "approval_requests": [(a, a.status_at()) for a in order.approval_requests.order_by("-pk")],
                 "can_send_approval": can_work and order.awaits_approval(),
+                "can_set_losing_carrier": can_work and order.status in (PortStatus.DRAFT, PortStatus.APPROVED),
+                "carrier_to_confirm": [n.phone_number for n in order.numbers.all()
+                                       if not n.losing_carrier_spid or n.is_wireless is None],
                 "outbox_messages": selectors.outbox_messages_of_order(order),
                 "webhook_deliveries": selectors.webhook_deliveries_of_order(order),
             })
@@ -68,6 +71,8 @@ class OrderDeskViews(admin.ModelAdmin[PortOrder]):
             path("<path:object_id>/loa/", wrap(self.loa_view), name="porting_portorder_loa"),
             path("<path:object_id>/approval-request/", wrap(self.approval_request_view),
                  name="porting_portorder_approval_request"),
+            path("<path:object_id>/losing-carrier/", wrap(self.losing_carrier_view),
+                 name="porting_portorder_losing_carrier"),
             path("<path:object_id>/loa-preview/", wrap(self.loa_preview_view), name="porting_portorder_loa_preview"),
             path("<path:object_id>/outbox/<str:message_id>/retry/", wrap(self.outbox_retry_view),
                  name="porting_portorder_outbox_retry"),
@@ -151,6 +156,33 @@ class OrderDeskViews(admin.ModelAdmin[PortOrder]):
             return self._back(order)
         return self._form_page(request, order, form, action="approval-request", label="Send approval request",
                                allowed=True)
+
+    def losing_carrier_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Confirm the losing carrier (name, SPID, wireless) of some or all numbers."""
+        order = self._order_or_404(request, object_id)
+        if not request.user.has_perm(WORK_PERMISSION):
+            raise PermissionDenied
+        numbers = list(order.numbers.all())
+        known = next((n for n in numbers if n.losing_carrier_spid), None)
+        wireless = None if known is None else known.is_wireless
+        initial = {"name": known.losing_carrier_name if known else order.losing_carrier_hint,
+                   "spid": known.losing_carrier_spid if known else "",
+                   "is_wireless": "" if wireless is None else ("yes" if wireless else "no")}
+        form = LosingCarrierForm(request.POST or None, initial=initial, numbers=[n.phone_number for n in numbers])
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.port_order_desk_losing_carrier(
+                    order=order, user=request.user, name=data["name"], spid=data["spid"],
+                    is_wireless=data["is_wireless"], phone_numbers=data["phone_numbers"] or None,
+                )
+            except PortingError as exc:
+                messages.error(request, f"The losing carrier was not recorded: {exc.detail}")
+                return self._back(order)
+            messages.success(request, f"Losing carrier recorded: {data['name']} ({data['spid']}).")
+            return self._back(order)
+        return self._form_page(request, order, form, action="losing-carrier", label="Confirm losing carrier",
+                               allowed=order.status in (PortStatus.DRAFT, PortStatus.APPROVED))
 
     def outbox_retry_view(self, request: HttpRequest, object_id: str, message_id: str) -> HttpResponse:
         """Retry now: a waiting or dead side effect of the order is attempted again at once."""

@@ -66,11 +66,12 @@ class PortOrderAdmin(OrderDeskViews):
         "id", "account", "livemode", "status_badge", "created_at", "updated_at", "submitted_at", "completed_at",
         "cancelled_at", "btn", "business_name", "approver_name", "masked_account_number", "masked_pin",
         "address", "requested_foc_date", "requested_foc_time", "foc_date", "foc_time", "approval_signature",
-        "approval_ip", "approval_user_agent", "approved_at", "rejection", "carrier_polled_at",
+        "approval_ip", "approval_user_agent", "approved_at", "rejection", "carrier_polled_at", "losing_carrier_hint",
     ]
     fieldsets = [
         ("Order", {"fields": ["id", "account", "livemode", "status_badge", "created_at", "updated_at",
-                              "submitted_at", "completed_at", "cancelled_at", "carrier_polled_at"]}),
+                              "submitted_at", "completed_at", "cancelled_at", "carrier_polled_at",
+                              "losing_carrier_hint"]}),
         ("Subscriber", {"fields": ["btn", "business_name", "approver_name", "masked_account_number", "masked_pin",
                                    "address"]}),
         ("Port date", {"fields": ["requested_foc_date", "requested_foc_time", "foc_date", "foc_time"]}),

@@ -73,6 +73,9 @@ class PortOrder(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     address_zip = models.CharField(max_length=10, blank=True)
     requested_foc_date = models.DateField(null=True, blank=True)
     requested_foc_time = models.TimeField(null=True, blank=True)
+    # The integrator's word on the losing carrier (API ``losing_carrier_name``), for the desk to confirm on
+    # the numbers; not on the LOA until then.
+    losing_carrier_hint = models.CharField("losing carrier (the integrator's word)", max_length=100, blank=True)
 
     approval_signature = models.CharField(max_length=100, blank=True)
     approval_ip = models.GenericIPAddressField(null=True, blank=True)

@@ -33,6 +33,7 @@ from porting.services.desk import (
     desk_actions_allowed,
     outbox_message_retry,
     port_order_desk_action,
+    port_order_desk_losing_carrier,
     port_order_reveal_secrets,
     staff_actor,
 )
@@ -41,6 +42,7 @@ from porting.services.orders import (
     port_order_approve,
     port_order_cancel,
     port_order_create,
+    port_order_losing_carrier_confirm,
     port_order_submit,
     port_order_update,
 )
@@ -88,6 +90,8 @@ __all__ = [
     "port_order_send_to_carrier",
     "port_order_submit",
     "port_order_update",
+    "port_order_desk_losing_carrier",
+    "port_order_losing_carrier_confirm",
     "port_orders_refresh",
     "port_orders_refresh_open",
     "staff_actor",

@@ -20,7 +20,7 @@ from porting.models import ActorType, OutboxMessage, PortOrder
 from porting.permissions import REVEAL_PERMISSION, WORK_PERMISSION
 from porting.services.audit import Actor, record_event
 from porting.services.carrier_outcomes import port_order_complete, port_order_record_foc, port_order_record_rejection
-from porting.services.orders import port_order_cancel, port_order_submit
+from porting.services.orders import port_order_cancel, port_order_losing_carrier_confirm, port_order_submit
 
 # request.user on a desk page (the admin only lets active staff in, but the type says either).
 StaffUser = User | AnonymousUser
@@ -76,6 +76,16 @@ def port_order_desk_action(
     if action not in DESK_ACTIONS:
         raise ValidationFailed(f"Unknown action {action!r}.")
     return DESK_ACTIONS[action].run(order, staff_actor(user), data or {})
+
+
+def port_order_desk_losing_carrier(
+    *, order: PortOrder, user: StaffUser, name: str, spid: str, is_wireless: bool,
+    phone_numbers: list[str] | None = None,
+) -> PortOrder:
+    """The desk confirms the losing carrier of some or all numbers (for a user who may work orders)."""
+    require_permission(user, WORK_PERMISSION)
+    return port_order_losing_carrier_confirm(order=order, actor=staff_actor(user), name=name, spid=spid,
+                                             is_wireless=is_wireless, phone_numbers=phone_numbers)
 
 
 def port_order_reveal_secrets(*, order: PortOrder, user: StaffUser) -> dict[str, str | None]:

@@ -37,6 +37,8 @@ ADDRESS_FIELDS = {
     "zip": "address_zip",
 }
 NULLABLE_FIELDS = {"account_number", "pin", "requested_foc_date", "requested_foc_time"}
+# Fields an update may change without touching what the customer authorized (not printed on the LOA).
+NOT_ON_LOA = {"losing_carrier_name"}
 UPDATABLE_STATUSES = (PortStatus.DRAFT, PortStatus.APPROVED, PortStatus.EXCEPTION)
 
 
@@ -72,6 +74,8 @@ def _assign(order: PortOrder, data: dict[str, Any]) -> list[str]:
     for key in ("requested_foc_date", "requested_foc_time"):
         if key in data:
             put(key, key, data[key])
+    if "losing_carrier_name" in data:
+        put("losing_carrier_hint", "losing_carrier_name", data["losing_carrier_name"])
     return changed
 
 
@@ -141,12 +145,19 @@ def port_order_update(*, order: PortOrder, data: dict[str, Any], actor: Actor) -
         order.updated_at = timezone.now()
         save_order(order)
         record_event(order, "port_order.updated", actor, data={"changed": changed})
-        approval_requests_revoke_open(order, actor, "the order changed after the link was sent")
-        if order.has_approval():  # approved, or rejected and being corrected: the customer signs again
-            superseded = supersede_loas(order)
-            run_transition(order, "clear_approval", actor, "port_order.approval_cleared",
-                           data={"reason": "order updated", "superseded_loas": superseded})
+        if set(changed) - NOT_ON_LOA:
+            loa_content_changed(order, actor, "order updated")
     return refetch_order(order)
+
+
+def loa_content_changed(order: PortOrder, actor: Actor, reason: str) -> None:
+    """What the customer authorized changed (DESIGN §4): open signing links die and an approval is cleared,
+    its LOA superseded. The caller holds the order's lock."""
+    approval_requests_revoke_open(order, actor, "the order changed after the link was sent")
+    if order.has_approval():  # approved, or rejected and being corrected: the customer signs again
+        superseded = supersede_loas(order)
+        run_transition(order, "clear_approval", actor, "port_order.approval_cleared",
+                       data={"reason": reason, "superseded_loas": superseded})
 
 
 def port_order_approve(
@@ -204,4 +215,44 @@ def port_order_cancel(*, order: PortOrder, actor: Actor, reason: str = "") -> Po
         approval_requests_revoke_open(order, actor, "the order was cancelled")
         if was_at_carrier:
             outbox.put(Effect.CARRIER_CANCEL, target_id=order.pk, order=order)
+    return refetch_order(order)
+
+
+def port_order_losing_carrier_confirm(
+    *, order: PortOrder, actor: Actor, name: str, spid: str, is_wireless: bool, phone_numbers: list[str] | None = None,
+) -> PortOrder:
+    """The porting desk records the losing carrier (name, SPID) and wireless-ness of some or all numbers
+    (live orders on the manual carrier learn them no other way). It is printed on the LOA, so it clears
+    an approval like any change to what the customer authorized."""
+    with transaction.atomic():
+        order = lock_order(order)
+        if order.status not in (PortStatus.DRAFT, PortStatus.APPROVED):
+            raise InvalidState(f"The losing carrier can be set while the order is a draft or approved; "
+                               f"this port order is '{order.status}'.")
+        numbers = list(order.numbers.all())
+        unknown = sorted(set(phone_numbers or []) - {n.phone_number for n in numbers})
+        if unknown:
+            raise ValidationFailed(f"Not on this order: {', '.join(unknown)}.")
+        targets = [n for n in numbers if not phone_numbers or n.phone_number in phone_numbers]
+        others = {n.losing_carrier_spid for n in numbers if n not in targets and n.losing_carrier_spid}
+        if others - {spid}:
+            raise ValidationFailed(
+                f"The order's other numbers are with SPID {', '.join(sorted(others))}: one order takes the numbers "
+                "of one losing carrier. Set the same carrier on all, or move these numbers to an order of their own.",
+                code="split_required",
+            )
+        changed = [n for n in targets if (n.losing_carrier_name, n.losing_carrier_spid, n.is_wireless)
+                   != (name, spid, is_wireless)]
+        if not changed:
+            return refetch_order(order)
+        for number in changed:
+            number.losing_carrier_name, number.losing_carrier_spid, number.is_wireless = name, spid, is_wireless
+        PortOrderNumber.objects.bulk_update(changed, ["losing_carrier_name", "losing_carrier_spid", "is_wireless"])
+        order.updated_at = timezone.now()
+        save_order(order)
+        record_event(order, "port_order.losing_carrier_confirmed", actor, data={
+            "losing_carrier_name": name, "losing_carrier_spid": spid, "is_wireless": is_wireless,
+            "phone_numbers": [n.phone_number for n in changed],
+        })
+        loa_content_changed(order, actor, "losing carrier confirmed")
     return refetch_order(order)

@@ -11,7 +11,8 @@ def test_it_answers_the_seed_example_verbatim(api):
     assert response.status_code == 200
     body = response.json()
     portable = body["portable_numbers"]
-    assert [{k: v for k, v in p.items() if k != "number_type"} for p in portable] == [
+    extras = ("number_type", "losing_carrier_to_be_confirmed")
+    assert [{k: v for k, v in p.items() if k not in extras} for p in portable] == [
         {
             "phone_number": "+12025551234",
             "losing_carrier_name": "Verizon Wireless",
@@ -20,7 +21,7 @@ def test_it_answers_the_seed_example_verbatim(api):
             "account_number_required": True,
         }
     ]
-    assert portable[0]["number_type"] == "local"
+    assert portable[0]["number_type"] == "local" and portable[0]["losing_carrier_to_be_confirmed"] is False
     non_portable = body["non_portable_numbers"]
     assert [{k: v for k, v in n.items() if k != "reason"} for n in non_portable] == [
         {"phone_number": "+12025555678", "rate_center": "WASHINGT DC", "city": "Washington", "state": "DC"}

@@ -10,7 +10,7 @@ from django.test import Client
 
 from porting import services
 from porting.models import PortOrder
-from tests.conftest import make_tenant, order_body
+from tests.conftest import confirm_losing_carrier, make_tenant, order_body
 
 LIST = "/admin/porting/portorder/"
 ACTOR = services.Actor("system", "test")
@@ -40,6 +40,8 @@ def create(numbers=None, live: bool = True, account=None, **overrides) -> PortOr
 
 def approved(**kwargs) -> PortOrder:
     order = create(**kwargs)
+    if order.livemode:
+        confirm_losing_carrier(order.pk)
     return services.port_order_approve(order=order, signature="Jane Smith", ip="203.0.113.42", actor=ACTOR)
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, User
 
 from porting import services
 from porting.models import PortOrder
-from tests.conftest import ARTIFACTS, make_tenant, order_body
+from tests.conftest import ARTIFACTS, confirm_losing_carrier, make_tenant, order_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ACTOR = services.Actor("system", "browser-test")
@@ -23,6 +23,7 @@ def submitted_order(number: str, business: str) -> PortOrder:
                                                         "city": "Washington", "state": "DC", "zip": "20001"}})
     body["requested_foc_date"], body["requested_foc_time"] = dt.date(2026, 12, 18), dt.time(10, 0)
     order = services.port_order_create(account_id=tenant.account.pk, livemode=True, data=body, actor=ACTOR)
+    confirm_losing_carrier(order.pk)
     order = services.port_order_approve(order=order, signature="Jane Smith", ip="203.0.113.42", actor=ACTOR)
     return services.port_order_submit(order=order, actor=ACTOR)
 

@@ -25,5 +25,6 @@ def test_the_timeline_lists_events_newest_first_with_who_and_how(agent):
     order = submitted()
     html = agent.get(f"{LIST}{order.pk}/change/").content.decode()
     types = re.findall(r"<strong>(port_order\.\w+)</strong>", html)
-    assert types == ["port_order.submitted", "port_order.approved", "port_order.created"]
+    assert types == ["port_order.submitted", "port_order.approved", "port_order.losing_carrier_confirmed",
+                     "port_order.created"]
     assert "203.0.113.42" in html

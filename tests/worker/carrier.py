@@ -11,14 +11,16 @@ The test steers it across processes through files in ``PORTICO_WORKER_CARRIER_DI
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
 from pathlib import Path
 
-from porting.carriers import CarrierError
+from porting.carriers import CarrierError, NumberLookup
 from porting.carriers.manual import ManualCarrier
 from porting.models import PortOrder
+from porting.phone import ParsedNumber
 
 
 def _directory() -> Path:
@@ -40,9 +42,15 @@ def steps(order_id: str) -> list[tuple[str, int, float]]:
 
 
 class ScriptedCarrier(ManualCarrier):
-    """The manual carrier's lookup and polls; a submit that does what the order's plan says, and says so."""
+    """The manual carrier's polls; a lookup that knows the losing carrier (so live orders need no desk
+    confirmation before approval); a submit that does what the order's plan says, and says so."""
 
     name = "scripted"
+
+    def lookup(self, numbers: list[ParsedNumber]) -> list[NumberLookup]:
+        return [dataclasses.replace(r, losing_carrier_name="Verizon Wireless", losing_carrier_spid="6006",
+                                    is_wireless=True) if r.portable else r
+                for r in super().lookup(numbers)]
 
     def submit(self, order: PortOrder) -> None:
         plan_path = _directory() / f"{order.pk}.plan.json"

@@ -19,7 +19,11 @@ class PortableNumberOut(serializers.Serializer[dict[str, Any]]):
     losing_carrier_name = serializers.CharField(allow_null=True)
     losing_carrier_spid = serializers.CharField(allow_null=True)
     is_wireless = serializers.BooleanField(allow_null=True)
-    account_number_required = serializers.BooleanField()
+    account_number_required = serializers.BooleanField(
+        help_text="Wireless numbers need the account number and PIN; false while the carrier is to be confirmed.")
+    losing_carrier_to_be_confirmed = serializers.BooleanField(
+        help_text="True for live numbers whose losing carrier the porting desk confirms after the order is "
+                  "created (no number database for live orders); the order cannot be approved until it has.")
     number_type = serializers.CharField()
 
 

@@ -50,6 +50,10 @@ class PortOrderWriteSerializer(StrictSerializer):
         help_text="YYYY-MM-DD, 5 business days to 30 calendar days from today (Eastern).",
     )
     requested_foc_time = HHMMField(required=False, allow_null=True, help_text="HH:MM Eastern, 08:00 to 20:00.")
+    losing_carrier_name = optional_text(
+        100, help_text="Your word on the losing carrier, where eligibility could not name it (live orders on the "
+                       "manual carrier): shown to the porting desk, which confirms the carrier on the numbers.",
+    )
 
 
 class PortOrderCreateSerializer(PortOrderWriteSerializer):
@@ -121,6 +125,9 @@ class DetailsOut(serializers.Serializer[dict[str, Any]]):
     subscriber = SubscriberOut()
     requested_foc_date = serializers.CharField(allow_null=True)
     requested_foc_time = serializers.CharField(allow_null=True)
+    losing_carrier_name = serializers.CharField(
+        allow_null=True, help_text="The losing carrier as you named it (a hint for the desk); the confirmed "
+                                   "carrier is on each of numbers[].")
     approval = ApprovalOut(allow_null=True)
     rejection = RejectionOut(allow_null=True)
     foc = FocOut(allow_null=True)
