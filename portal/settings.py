@@ -228,9 +228,14 @@ PORTING_SIGNING_LINK_TTL = env.int("PORTING_SIGNING_LINK_TTL", default=7 * 24 * 
 PORTING_REFRESH_BATCH_SIZE = env.int("PORTING_REFRESH_BATCH_SIZE", default=50)
 # A submitted order with no carrier answer for this many business days needs the desk's attention.
 PORTING_DESK_STALE_BUSINESS_DAYS = env.int("PORTING_DESK_STALE_BUSINESS_DAYS", default=2)
+# Both lists are independent of SECRET_KEY (DESIGN §7): changing it breaks neither.
 # Comma-separated Fernet keys, newest first; the first encrypts, all decrypt (rotation).
-# Unset: one key derived from SECRET_KEY (fine for a demo, set real keys in production).
+# Unset: a public demo key (porting.fields), and `check --deploy` warns with DEBUG off.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+# Comma-separated long random strings, newest first; the first hashes new API keys, all verify
+# (rotation: a key verified with an older one is rehashed with the first). Unset: a public demo
+# key (porting.apikeys), and `check --deploy` warns with DEBUG off.
+API_KEY_HMAC_KEYS = env.list("API_KEY_HMAC_KEYS", default=[])
 
 LOGGING = {
     "version": 1,

@@ -5,17 +5,21 @@ import datetime as dt
 from typing import Any
 
 from porting.carriers import NumberLookup
+from porting.fields import UNREADABLE_TEXT, is_unreadable
 from porting.formatting import PIN_MASK, hhmm, iso_date, mask_account_number, or_none, utc_timestamp
-from porting.models import ApprovalRequest, Event, PortOrder, PortStatus, WebhookDelivery, WebhookEndpoint
+from porting.models import ApprovalRequest, Comment, Event, PortOrder, PortStatus, WebhookDelivery, WebhookEndpoint
 from porting.rejections import how_to_fix
 
 
 def _secrets(order: PortOrder) -> tuple[str | None, str | None]:
-    """PIN and account number: in full while draft, masked afterwards, gone once purged."""
+    """PIN and account number: in full while draft, masked afterwards, gone once purged; "unreadable"
+    when no FIELD_ENCRYPTION_KEYS key decrypts them (the word itself, never a mask of it)."""
     account_number, pin = order.account_number, order.pin
-    if order.status == PortStatus.DRAFT:
-        return account_number, pin
-    return (mask_account_number(account_number) if account_number else None), (PIN_MASK if pin else None)
+    if order.status != PortStatus.DRAFT:
+        account_number = mask_account_number(account_number) if account_number else None
+        pin = PIN_MASK if pin else None
+    return (UNREADABLE_TEXT if is_unreadable(order.account_number) else account_number,
+            UNREADABLE_TEXT if is_unreadable(order.pin) else pin)
 
 
 def port_order_json(order: PortOrder) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 from porting.admin.filters import LosingCarrierFilter, NeedsActionFilter
 from porting.admin.order_views import OrderDeskViews
 from porting.admin.site import desk_site
+from porting.fields import UNREADABLE_TEXT, is_unreadable
 from porting.formatting import PIN_MASK, hhmm, mask_account_number
 from porting.models import PortOrder, PortOrderNumber, PortStatus
 from porting.rejections import how_to_fix
@@ -143,10 +144,14 @@ class PortOrderAdmin(OrderDeskViews):
     def masked_account_number(self, order: PortOrder) -> str:
         if not order.account_number:
             return "—"
+        if is_unreadable(order.account_number):  # no FIELD_ENCRYPTION_KEYS key decrypts it
+            return UNREADABLE_TEXT
         return mask_account_number(order.account_number)
 
     @admin.display(description="PIN")
     def masked_pin(self, order: PortOrder) -> str:
+        if is_unreadable(order.pin):
+            return UNREADABLE_TEXT
         return PIN_MASK if order.pin else "—"
 
     @admin.display(description="service address")

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
-from porting.apikeys import hash_api_key, looks_like_api_key
+from porting.apikeys import api_key_hashes, looks_like_api_key
 from porting.compiled import CompiledQuery
 from porting.models import Account, ApiKey
 
@@ -35,16 +37,40 @@ class ApiClient:
         return str(self.key.pk)
 
 
-def _active_key_with_account(variant: None, *, secret_hash: str, account_id: str) -> QuerySet[ApiKey]:
+def _active_keys_with_account(variant: None, *, account_id: str, **secret_hashes: str) -> QuerySet[ApiKey]:
     return (
-        ApiKey.objects.filter(secret_hash=secret_hash, revoked_at__isnull=True)
-        .only("id", "platform_id", "livemode", "last_used_at")
+        ApiKey.objects.filter(secret_hash__in=list(secret_hashes.values()), revoked_at__isnull=True)
+        .only("id", "platform_id", "livemode", "last_used_at", "secret_hash")
         .order_by()
         .annotate(account_verified=Exists(Account.objects.filter(pk=account_id, platform_id=OuterRef("platform_id"))))
-    )[:1]
+    )
 
 
-ACTIVE_KEY_WITH_ACCOUNT = CompiledQuery(ApiKey, _active_key_with_account, ("secret_hash", "account_id"))
+@lru_cache(maxsize=16)
+def active_keys_with_account(hash_count: int) -> CompiledQuery[ApiKey]:
+    """The key lookup for ``hash_count`` candidate hashes (one per HMAC key): compiled once per count."""
+    names = tuple(f"secret_hash_{i}" for i in range(hash_count))
+    return CompiledQuery(ApiKey, _active_keys_with_account, ("account_id", *names))
+
+
+def _record_use(key: ApiKey, newest_hash: str) -> None:
+    """Note when the key was last used (to the minute); rehash it if an older HMAC key verified it."""
+    changes: dict[str, object] = {}
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+        changes["last_used_at"] = now
+    if key.secret_hash != newest_hash:
+        # Verified with an older HMAC key (or the SECRET_KEY-derived one of earlier versions): store
+        # the newest key's hash, so the old HMAC key can leave API_KEY_HMAC_KEYS once keys have been used.
+        changes["secret_hash"] = newest_hash
+        try:
+            with transaction.atomic():  # a savepoint, only on a rehash (once per key and rotation)
+                ApiKey.objects.filter(pk=key.pk).update(**changes)
+            return
+        except IntegrityError:  # a revoked copy of the same key already holds the new hash: keep the old one
+            del changes["secret_hash"]
+    if changes:
+        ApiKey.objects.filter(pk=key.pk).update(**changes)
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -59,14 +85,17 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if scheme.lower() != "bearer" or not looks_like_api_key(raw_key):
             raise exceptions.AuthenticationFailed(BAD_KEY)
         account_id = request.headers.get(settings.PORTING_ACCOUNT_HEADER, "").strip()
-        # One query finds the key and checks that the account header names one of its platform's accounts.
-        found = ACTIVE_KEY_WITH_ACCOUNT.fetch(secret_hash=hash_api_key(raw_key), account_id=account_id)
+        # One query finds the key, under any of its possible hashes (one per HMAC key, newest first),
+        # and checks that the account header names one of its platform's accounts.
+        hashes = api_key_hashes(raw_key)
+        params = {f"secret_hash_{i}": h for i, h in enumerate(hashes)}
+        found = active_keys_with_account(len(hashes)).fetch(account_id=account_id, **params)
         if not found:
             raise exceptions.AuthenticationFailed(BAD_KEY)
-        key = found[0]
-        now = timezone.now()
-        if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
-            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        # Each hash names at most one row. Two rows for one raw key (stored again under a newer HMAC
+        # key, as seed_demo does after a rotation): the one hashed with the newest key wins.
+        key = min(found, key=lambda k: hashes.index(k.secret_hash))
+        _record_use(key, hashes[0])
         verified = bool(getattr(key, "account_verified"))  # noqa: B009 - the query's annotation
         return ApiClient(key, account_id if account_id and verified else None), key
 

@@ -17,6 +17,8 @@ def test_check_deploy_reports_nothing_above_info_with_production_variables():
         "ALLOWED_HOSTS": "porting.example.com",
         "SITE_URL": "https://porting.example.com",
         "DATABASE_URL": "sqlite:////tmp/portico-check.sqlite3",
+        "FIELD_ENCRYPTION_KEYS": "dGhpcy1pcy1hLXRlc3Qta2V5LW9mLTMyLWJ5dGVzISE=",
+        "API_KEY_HMAC_KEYS": "a-long-random-hmac-key-for-the-check-test-8c1f4e",
     })
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
