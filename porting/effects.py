@@ -37,6 +37,11 @@ QUEUE_OF: dict[Effect, str] = {
 Handler = Callable[[OutboxMessage], object]
 
 
+class GiveUp(Exception):
+    """Raised by a handler whose effect can never succeed as it stands (retrying cannot help): the row is
+    dead at once, its error on the desk, where "Retry now" is there once the cause is fixed."""
+
+
 class RetryLater(Exception):
     """Raised by a handler whose target asked to be retried after ``seconds`` (an HTTP Retry-After)."""
 

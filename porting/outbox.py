@@ -28,7 +28,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from porting.effects import QUEUE_OF, Effect, RetryLater, dispatcher, handler_for
+from porting.effects import QUEUE_OF, Effect, GiveUp, RetryLater, dispatcher, handler_for
 from porting.formatting import utc_timestamp
 from porting.models import OutboxMessage, OutboxStatus, PortOrder
 
@@ -166,6 +166,11 @@ def run(message_id: str) -> str:
     started = timezone.now()
     try:
         handler_for(message.kind)(message)
+    except GiveUp as exc:
+        error = f"{exc}"[:ERROR_EXCERPT]
+        logger.error("outbox: %s %s gave up: %s", message.kind, message.pk, error)
+        _ended(message, claim, started, OutboxStatus.DEAD, error=error, secret_purged=False)
+        return "dead"
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:ERROR_EXCERPT]
         logger.warning("outbox: %s %s attempt %s failed: %s", message.kind, message.pk, message.attempts, error)

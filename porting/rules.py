@@ -6,6 +6,7 @@ import unicodedata
 from typing import Any
 
 from porting.errors import NumberInOpenOrder, ValidationFailed, field_error
+from porting.fields import is_unreadable
 from porting.foc import foc_date_problem, foc_time_problem
 from porting.models import PortOrder, PortOrderNumber
 from porting.phone import NotAPhoneNumber, parse_e164
@@ -31,6 +32,9 @@ def check_complete(order: PortOrder) -> None:
         required += WIRELESS_FIELDS
     missing = [pointer for attr, pointer in required if getattr(order, attr) in (None, "")]
     errors = [field_error(p, "This field is required before the order can be approved.") for p in missing]
+    errors += [field_error(pointer, "The stored value cannot be decrypted (FIELD_ENCRYPTION_KEYS changed): "
+                                    "send it again.")
+               for attr, pointer in WIRELESS_FIELDS if is_unreadable(getattr(order, attr))]
     # Live numbers on the manual carrier: the porting desk confirms the carrier (and wireless-ness) first.
     errors += [
         field_error(f"/numbers/{i}/losing_carrier_name",

@@ -11,7 +11,8 @@ from __future__ import annotations
 from celery import shared_task
 
 from porting import outbox, services
-from porting.effects import Effect, register_dispatcher, register_handler, register_refresh_fanout
+from porting.effects import Effect, GiveUp, register_dispatcher, register_handler, register_refresh_fanout
+from porting.fields import is_unreadable
 from porting.models import OutboxMessage
 from porting.notifications.emails import approval_request_email, status_email, webhook_disabled_email
 
@@ -53,6 +54,9 @@ def expire_approval_requests() -> int:
 def _send_approval_request_email(message: OutboxMessage) -> None:
     if message.secret is None:
         return  # already sent: the token was purged with the row
+    if is_unreadable(message.secret):
+        raise GiveUp("The signing token cannot be decrypted with FIELD_ENCRYPTION_KEYS: restore the key, or send "
+                     "a new approval request.")
     approval_request_email(request_id=message.target_id, token=message.secret)
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from porting import outbox
 from porting.effects import Effect, RetryLater
 from porting.errors import InvalidState, ValidationFailed, field_error
-from porting.fields import new_typeid
+from porting.fields import is_unreadable, new_typeid
 from porting.formatting import utc_timestamp
 from porting.models import (
     Account,
@@ -227,7 +227,13 @@ def webhook_deliver(*, message: OutboxMessage) -> None:
         _add_attempt(delivery, None, 0, "", f"not sent: the endpoint is disabled ({endpoint.disabled_reason})")
         _end(delivery, succeeded=False)
         return
-    headers = webhook_headers(endpoint.signing_secrets(), delivery.event_id_sent, delivery.body)
+    secrets = [secret for secret in endpoint.signing_secrets() if not is_unreadable(secret)]
+    if not secrets:  # never sign with a placeholder: the receiver would reject it anyway
+        _add_attempt(delivery, None, 0, "", "not sent: the endpoint's signing secret cannot be decrypted with "
+                                            "FIELD_ENCRYPTION_KEYS (restore the key, or rotate the secret)")
+        _end(delivery, succeeded=False)
+        return
+    headers = webhook_headers(secrets, delivery.event_id_sent, delivery.body)
     result = post_json(endpoint.url, delivery.body, headers, livemode=endpoint.livemode)
     _add_attempt(delivery, result.status, result.duration_ms, result.response_excerpt, result.error)
     if result.status is not None and 200 <= result.status < 300:

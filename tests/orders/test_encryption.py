@@ -105,3 +105,37 @@ def test_an_unreadable_value_is_logged_once_per_field_without_its_ciphertext(api
     assert len(messages) == 2
     assert any("PortOrder.pin" in m for m in messages) and any("PortOrder.account_number" in m for m in messages)
     assert not any(raw_columns(first["id"])[0] in m for m in messages)
+
+
+def test_an_order_whose_secrets_cannot_be_decrypted_cannot_be_approved_until_they_are_sent_again(api, settings):
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    order = api.create()
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # the wrong key
+    refused = api.post(f"/v1/port-orders/{order['id']}/approve", {"signature": "Jane Smith", "ip": "203.0.113.42"})
+    assert refused.status_code == 400 and refused.json()["code"] == "incomplete_order"
+    assert [e["pointer"] for e in refused.json()["errors"]] == ["/subscriber/account_number", "/subscriber/pin"]
+    assert "cannot be decrypted" in refused.json()["errors"][0]["detail"]
+    api.post(f"/v1/port-orders/{order['id']}", {"subscriber": {"account_number": "123456789", "pin": "1234"}})
+    assert api.approve(order["id"])["status"] == "approved"
+
+
+def test_a_signing_email_whose_token_cannot_be_decrypted_is_dead_at_once_with_the_reason(
+    api, settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from porting.models import OutboxMessage
+
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    order = api.create()
+    settings.PORTING_OUTBOX_EMBEDDED_SWEEPER = False
+    with django_capture_on_commit_callbacks(execute=False):  # written, not sent yet
+        assert api.post(f"/v1/port-orders/{order['id']}/approval-requests",
+                        {"email": "jane@smith.example"}).status_code == 201
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # the wrong key
+    from porting import outbox
+
+    message = OutboxMessage.objects.get(kind="approval_request_email")
+    assert outbox.run(message.pk) == "dead"
+    message.refresh_from_db()
+    assert "cannot be decrypted" in message.last_error and mail.outbox == []

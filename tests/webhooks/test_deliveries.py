@@ -249,3 +249,18 @@ def test_a_redirect_is_not_followed_and_counts_as_a_failed_attempt(api, receiver
     delivery = only_delivery(api, endpoint["id"])
     assert delivery["status"] == "pending"
     assert delivery["attempts"][0]["status_code"] == 302
+
+
+def test_an_endpoint_whose_secret_cannot_be_decrypted_gets_nothing_and_the_log_says_why(api, receiver, outbox,
+                                                                                          settings):
+    from cryptography.fernet import Fernet
+
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    endpoint = endpoint_create(api, receiver.url())
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # the wrong key
+    with outbox.effects():
+        api.create()
+    assert receiver.received == []
+    delivery = only_delivery(api, endpoint["id"])
+    assert delivery["status"] == "failed"
+    assert "cannot be decrypted" in str(delivery)
