@@ -63,12 +63,13 @@ class ParsedNumber:
 
 def parse_e164(value: object) -> ParsedNumber:
     """Parse one E.164 string; raise NotAPhoneNumber if it is not one."""
-    if not isinstance(value, str) or not E164_RE.match(value):
+    if not isinstance(value, str) or not E164_RE.fullmatch(value):
         raise NotAPhoneNumber("must be a phone number in E.164 format, such as +12025551234")
     try:
         number = phonenumbers.parse(value, None)
-    except phonenumbers.NumberParseException as exc:
-        raise NotAPhoneNumber("must be a phone number in E.164 format, such as +12025551234") from exc
+    except phonenumbers.NumberParseException:
+        # E.164 in form, but no such country code or length: an invalid number, as +12020000000 is.
+        return ParsedNumber(e164=value, region=None, valid=False, toll_free=False)
     valid = phonenumbers.is_valid_number(number)
     region = phonenumbers.region_code_for_number(number) if valid else None
     toll_free = value.startswith("+1") and value[2:5] in TOLL_FREE_NPAS

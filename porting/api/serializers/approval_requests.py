@@ -5,12 +5,12 @@ from typing import Any
 
 from rest_framework import serializers
 
-from porting.api.serializers.fields import StrictSerializer, documented
+from porting.api.serializers.fields import StrictCharField, StrictSerializer, documented
 
 
 class ApprovalRequestCreateSerializer(StrictSerializer):
     email = serializers.EmailField(max_length=254, help_text="Where the signing link is sent.")
-    name = serializers.CharField(max_length=100, required=False, allow_blank=True, help_text="The signer's name.")
+    name = StrictCharField(max_length=100, required=False, allow_blank=True, help_text="The signer's name.")
 
 
 class ApprovalRequestOut(serializers.Serializer[dict[str, Any]]):

@@ -9,9 +9,7 @@ from porting.api.serializers.fields import PhoneNumberStringField, StrictSeriali
 
 
 class EligibilityRequestSerializer(StrictSerializer):
-    phone_numbers = serializers.ListField(
-        child=PhoneNumberStringField(max_length=32, allow_blank=True), max_length=1000
-    )
+    phone_numbers = serializers.ListField(child=PhoneNumberStringField(max_length=32), min_length=1, max_length=1000)
 
 
 class PortableNumberOut(serializers.Serializer[dict[str, Any]]):

@@ -6,40 +6,49 @@ from typing import Any
 from rest_framework import serializers
 
 from porting.api.serializers.events import event_fields
-from porting.api.serializers.fields import StrictSerializer, documented
+from porting.api.serializers.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictDateTimeField,
+    StrictSerializer,
+    documented,
+    event_glob_field,
+    typeid_cursor_field,
+    webhook_url_field,
+)
 
 EVENT_GLOB_HELP = 'Event types or globs such as "port_order.*"; absent or empty: every event.'
 
 
 class WebhookEndpointCreateSerializer(StrictSerializer):
-    url = serializers.URLField(max_length=2000, help_text="https (required for live mode); public hosts only.")
-    description = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    enabled_events = serializers.ListField(child=serializers.CharField(max_length=100), required=False,
+    url = webhook_url_field(help_text="https (required for live mode); public hosts only.")
+    description = StrictCharField(max_length=500, required=False, allow_blank=True)
+    enabled_events = serializers.ListField(child=event_glob_field(), required=False,
                                           max_length=100, help_text=EVENT_GLOB_HELP)
-    account = serializers.CharField(max_length=64, required=False, allow_null=True,
+    account = StrictCharField(max_length=64, required=False, allow_null=True,
                                     help_text="Only this account's events (acct_…); absent: every account.")
 
 
 class WebhookEndpointUpdateSerializer(StrictSerializer):
-    url = serializers.URLField(max_length=2000, required=False)
-    description = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    enabled_events = serializers.ListField(child=serializers.CharField(max_length=100), required=False,
+    url = webhook_url_field(required=False)
+    description = StrictCharField(max_length=500, required=False, allow_blank=True)
+    enabled_events = serializers.ListField(child=event_glob_field(), required=False,
                                           max_length=100, help_text=EVENT_GLOB_HELP)
-    disabled = serializers.BooleanField(required=False, help_text="true stops deliveries; false resumes them.")
+    disabled = StrictBooleanField(required=False, help_text="true stops deliveries; false resumes them.")
 
 
 class RecoverSerializer(StrictSerializer):
-    since = serializers.DateTimeField(help_text="Re-send every delivery to this endpoint that failed since then.")
+    since = StrictDateTimeField(help_text="Re-send every delivery to this endpoint that failed since then.")
 
 
 class RedeliverSerializer(StrictSerializer):
-    endpoint = serializers.CharField(max_length=64, required=False,
+    endpoint = StrictCharField(max_length=64, required=False,
                                      help_text="One endpoint (we_…); absent: every subscribed endpoint.")
 
 
 class PageQuerySerializer(StrictSerializer):
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
-    cursor = serializers.CharField(max_length=64, required=False)
+    cursor = typeid_cursor_field()
 
 
 class DeliveriesQuerySerializer(PageQuerySerializer):
@@ -47,11 +56,11 @@ class DeliveriesQuerySerializer(PageQuerySerializer):
 
 
 class EventsQuerySerializer(PageQuerySerializer):
-    type = serializers.CharField(max_length=64, required=False, help_text="An event type, or a glob: port_order.*")
-    account = serializers.CharField(max_length=64, required=False)
-    order = serializers.CharField(max_length=64, required=False)
-    created_after = serializers.DateTimeField(required=False)
-    created_before = serializers.DateTimeField(required=False)
+    type = StrictCharField(max_length=64, required=False, help_text="An event type, or a glob: port_order.*")
+    account = StrictCharField(max_length=64, required=False)
+    order = StrictCharField(max_length=64, required=False)
+    created_after = StrictDateTimeField(required=False)
+    created_before = StrictDateTimeField(required=False)
 
 
 class WebhookEndpointOut(serializers.Serializer[dict[str, Any]]):

@@ -29,7 +29,7 @@ class ApprovalRequestsView(AccountScopedView):
 
     @extend_schema(
         operation_id="list_approval_requests", parameters=[ACCOUNT_HEADER_PARAM],
-        responses={200: s.ApprovalRequestListOut, **problems(401, 404, 429)},
+        responses={200: s.ApprovalRequestListOut, **problems(400, 401, 404, 429)},
         summary="The order's approval requests, newest first.",
     )
     def get(self, request: Request, order_id: str) -> Response:

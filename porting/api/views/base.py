@@ -21,7 +21,9 @@ from porting.models import ActorType, IdempotencyRecord, PortOrder
 PROBLEM = "application/problem+json"
 ACCOUNT_HEADER_PARAM = OpenApiParameter(
     name=settings.PORTING_ACCOUNT_HEADER, location=OpenApiParameter.HEADER, required=True,
-    description="The account (acct_…) the request acts for.",
+    pattern=r"^acct_[0-9a-z]{26}$", allow_blank=False,
+    description="The account (acct_…) the request acts for. Missing or empty: 400 account_header_missing; "
+                "not an account of your platform: 404.",
 )
 
 
@@ -45,8 +47,9 @@ class ApiView(APIView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         key = request.headers.get(idempotency.HEADER)
-        if request.method == "POST" and key is not None:
-            self._idempotency = idempotency.begin(api_key_id=self.client.key.pk, key=key, request=request._request)
+        if request.method == "POST" and key is not None and self.handles(request):
+            self._idempotency = idempotency.begin(api_key_id=self.client.key.pk, key=key, request=request._request,
+                                                  content=self.idempotency_content(request))
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, idempotency.Replay):
@@ -60,6 +63,15 @@ class ApiView(APIView):
         if record is not None:
             idempotency.finish(record, final)
         return final
+
+    def idempotency_content(self, request: Request) -> bytes | None:
+        """What an Idempotency-Key's fingerprint takes for the body; None: the raw body (JSON views)."""
+        return None
+
+    def handles(self, request: Request) -> bool:
+        """Whether this view has a handler for the request's method (otherwise dispatch answers 405)."""
+        method = (request.method or "").lower()
+        return method in self.http_method_names and hasattr(self, method)
 
     @property
     def client(self) -> ApiClient:
@@ -83,6 +95,8 @@ class AccountScopedView(ApiView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        if not self.handles(request):
+            return  # a method the route does not have is 405 whatever the account header says
         header = settings.PORTING_ACCOUNT_HEADER
         account_id = request.headers.get(header, "").strip()
         if not account_id:

@@ -36,7 +36,7 @@ class PortOrderLoaView(AccountScopedView):
     @extend_schema(
         operation_id="download_port_order_loa", parameters=[ACCOUNT_HEADER_PARAM],
         responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The signed LOA"),
-                   **problems(401, 404, 429)},
+                   **problems(400, 401, 404, 429)},
         summary="Download the signed Letter of Authorization (PDF); 404 until the order is approved.",
     )
     def get(self, request: Request, order_id: str) -> HttpResponse:

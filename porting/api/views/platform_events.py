@@ -54,7 +54,7 @@ class EventRedeliverView(ApiView):
     def post(self, request: Request, event_id: str) -> Response:
         event = selectors.event_get(platform_id=self.client.platform_id, livemode=self.client.livemode,
                                     event_id=event_id)
-        data = validated(s.RedeliverSerializer, request.data or {})
+        data = validated(s.RedeliverSerializer, request.data)
         endpoint_id = data.get("endpoint")
         if endpoint_id:
             selectors.webhook_endpoint_get(platform_id=self.client.platform_id, livemode=self.client.livemode,

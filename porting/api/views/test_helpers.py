@@ -30,12 +30,12 @@ class TestHelperView(AccountScopedView):
 class TestFocView(TestHelperView):
     @extend_schema(
         operation_id="test_helper_foc", parameters=[ACCOUNT_HEADER_PARAM], request=s.TestFocSerializer,
-        responses={200: s.PortOrderOut, **problems(400, 401, 404, 409)},
+        responses={200: s.PortOrderOut, **problems(400, 401, 404, 409, 429)},
         summary="Test mode: the carrier confirms the FOC (default: the requested date and time).",
     )
     def post(self, request: Request, order_id: str) -> Response:
         order = self.get_order(order_id)
-        data = validated(s.TestFocSerializer, request.data or {})
+        data = validated(s.TestFocSerializer, request.data)
         order = services.port_order_record_foc(order=order, actor=self.carrier(), date=data.get("date"),
                                                time=data.get("time"))
         return Response(port_order_json(order))
@@ -44,7 +44,7 @@ class TestFocView(TestHelperView):
 class TestRejectView(TestHelperView):
     @extend_schema(
         operation_id="test_helper_reject", parameters=[ACCOUNT_HEADER_PARAM], request=s.TestRejectSerializer,
-        responses={200: s.PortOrderOut, **problems(400, 401, 404, 409)},
+        responses={200: s.PortOrderOut, **problems(400, 401, 404, 409, 429)},
         summary="Test mode: the carrier rejects the order.",
     )
     def post(self, request: Request, order_id: str) -> Response:
@@ -58,7 +58,7 @@ class TestRejectView(TestHelperView):
 class TestCompleteView(TestHelperView):
     @extend_schema(
         operation_id="test_helper_complete", parameters=[ACCOUNT_HEADER_PARAM], request=None,
-        responses={200: s.PortOrderOut, **problems(401, 404, 409)},
+        responses={200: s.PortOrderOut, **problems(400, 401, 404, 409, 429)},
         summary="Test mode: the carrier completes the port (from foc).",
     )
     def post(self, request: Request, order_id: str) -> Response:
