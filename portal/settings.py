@@ -130,8 +130,18 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-# --- Cache (throttling, refresh throttle) ----------------------------------
+# --- Cache (rate limits, refresh throttle) ---------------------------------
+# Shared by every process: the API rate and the signing pages' limits are counted here, so with
+# locmem (the embedded demo's default) each process counts alone. Production sets CACHE_URL to
+# Redis (redis://host:6379/1: Django's own RedisCache, its counters atomic with INCR).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# porting.ratelimit counts with django-ratelimit: a cache that answers nothing limits nothing.
+RATELIMIT_FAIL_OPEN = True
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that does not answer costs a request seconds, not a worker (options in CACHE_URL's query win).
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 2)
 
 # --- Celery: Redis in production; eager (in-process) when no broker is set --
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -225,6 +235,9 @@ PORTING_API_RATE = env.str("PORTING_API_RATE", default="6000/min")
 PORTING_REFRESH_SECONDS = env.int("PORTING_REFRESH_SECONDS", default=60)
 # Lifetime of an emailed signing link, in seconds (default 7 days).
 PORTING_SIGNING_LINK_TTL = env.int("PORTING_SIGNING_LINK_TTL", default=7 * 24 * 3600)
+# After signing, the link shows the receipt and downloads the signed LOA for this many seconds (never
+# once the order is cancelled); then a 410 page says how to get a copy.
+PORTING_SIGNED_LOA_LINK_TTL = env.int("PORTING_SIGNED_LOA_LINK_TTL", default=3600)
 PORTING_REFRESH_BATCH_SIZE = env.int("PORTING_REFRESH_BATCH_SIZE", default=50)
 # A submitted order with no carrier answer for this many business days needs the desk's attention.
 PORTING_DESK_STALE_BUSINESS_DAYS = env.int("PORTING_DESK_STALE_BUSINESS_DAYS", default=2)

@@ -15,7 +15,14 @@ from django_fsm import can_proceed
 from porting import outbox
 from porting.effects import Effect
 from porting.errors import InvalidState, ValidationFailed, field_error
-from porting.models import OPEN_APPROVAL_STATUSES, ActorType, ApprovalRequest, PortOrder
+from porting.models import (
+    OPEN_APPROVAL_STATUSES,
+    ActorType,
+    ApprovalRequest,
+    ApprovalRequestStatus,
+    PortOrder,
+    PortStatus,
+)
 from porting.services.audit import SYSTEM, Actor, lock_order
 from porting.services.esign import approval_request_event, approval_requests_revoke_open
 from porting.services.orders import port_order_approve, require_approvable
@@ -25,8 +32,15 @@ ESIGN_CONSENT_VERSION = "esign-consent-2026-11"
 DECLINE_REASON_MAX = 2000
 
 
-def _lock_request(request: ApprovalRequest) -> ApprovalRequest:
-    locked: ApprovalRequest = ApprovalRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
+def _lock_request(request_id: str, order_id: str) -> ApprovalRequest:
+    """A fresh copy of the request, row-locked with its order for the rest of the transaction.
+
+    The order first, then the request: the order services (update, approve, cancel) lock in that order
+    when they revoke open links, so a customer signing while the order is cancelled waits instead of
+    deadlocking. The caller re-checks the fresh copy's state: a parallel sign or decline may have won.
+    """
+    PortOrder.objects.select_for_update().filter(pk=order_id).values_list("pk").first()
+    locked: ApprovalRequest = ApprovalRequest.objects.select_for_update().select_related("order").get(pk=request_id)
     return locked
 
 
@@ -54,9 +68,9 @@ def approval_requests_expire_due() -> int:
     """Expire open requests past their expiry, each with its event; returns how many."""
     due = ApprovalRequest.objects.filter(status__in=OPEN_APPROVAL_STATUSES, expires_at__lte=timezone.now())
     count = 0
-    for request_id in due.values_list("pk", flat=True):
+    for request_id, order_id in due.values_list("pk", "order_id"):
         with transaction.atomic():
-            request = ApprovalRequest.objects.select_for_update().select_related("order").get(pk=request_id)
+            request = _lock_request(request_id, order_id)
             if not can_proceed(request.expire):
                 continue  # signed, declined or revoked meanwhile
             request.expire()
@@ -72,7 +86,7 @@ def approval_request_viewed(*, request: ApprovalRequest, ip: str | None, user_ag
     if request.viewed_at is not None or not can_proceed(request.view):
         return
     with transaction.atomic():
-        request = _lock_request(request)
+        request = _lock_request(request.pk, request.order_id)
         if request.viewed_at is not None or not can_proceed(request.view):
             return
         request.view(at=timezone.now())
@@ -90,7 +104,7 @@ def approval_request_sign(
                                errors=[field_error("/consent", "Tick the box to consent to sign electronically.")])
     actor = Actor(ActorType.CUSTOMER, request.email)
     with transaction.atomic():
-        request = _lock_request(request)
+        request = _lock_request(request.pk, request.order_id)
         if not request.is_open():
             raise InvalidState("This signing link can no longer be used.")
         order = port_order_approve(order=request.order, signature=signature, ip=ip, user_agent=user_agent,
@@ -109,7 +123,7 @@ def approval_request_decline(*, request: ApprovalRequest, reason: str, ip: str |
         raise ValidationFailed("Tell us what is not right.", errors=[field_error("/reason", "This field is required.")])
     reason = reason[:DECLINE_REASON_MAX]
     with transaction.atomic():
-        request = _lock_request(request)
+        request = _lock_request(request.pk, request.order_id)
         if not request.is_open():
             raise InvalidState("This signing link can no longer be used.")
         request.decline(at=timezone.now(), reason=reason)
@@ -117,3 +131,20 @@ def approval_request_decline(*, request: ApprovalRequest, reason: str, ip: str |
         # The event's outbox row emails the requester and the platform (porting.notifications).
         approval_request_event(request, "declined", Actor(ActorType.CUSTOMER, request.email), reason=reason,
                                ip=ip, user_agent=user_agent)
+
+
+def approval_request_signed_copy_available(*, request: ApprovalRequest, now: dt.datetime | None = None) -> bool:
+    """Whether a signed link still shows its receipt and serves the signed LOA without a login.
+
+    For ``PORTING_SIGNED_LOA_LINK_TTL`` seconds after signing (a link in an email is read by whoever
+    gets the mailbox later), and only while the order is not cancelled and its approval is still the one
+    this link signed: an update that clears it, or a later approval by other means, ends it too.
+    """
+    if request.status != ApprovalRequestStatus.SIGNED or request.signed_at is None:
+        return False
+    if (now or timezone.now()) >= request.signed_at + dt.timedelta(seconds=settings.PORTING_SIGNED_LOA_LINK_TTL):
+        return False
+    order = request.order
+    # approve() stamps approved_at just before sign() stamps signed_at, in one transaction.
+    return order.status != PortStatus.CANCELLED and order.approved_at is not None \
+        and order.approved_at <= request.signed_at

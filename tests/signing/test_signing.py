@@ -116,8 +116,9 @@ def test_signing_approves_the_order_and_gives_the_signed_loa(client, link, api, 
     pdf = client.get(f"/sign/{token}/loa.pdf").content
     assert hashlib.sha256(pdf).hexdigest() == LoaDocument.objects.get(order_id=order_id).sha256
     certificate = PdfReader(io.BytesIO(pdf)).pages[-1].extract_text()
-    for expected in ["jane@smith.example", "esign-consent-2026-11", "Mozilla/5.0 (Phone)", "127.0.0.1"]:
+    for expected in ["j•••@smith.example", "esign-consent-2026-11", "Mozilla/5.0 (Phone)", "127.0.0.1"]:
         assert expected in certificate, expected
+    assert "jane@smith.example" not in certificate  # the certificate says how the signer was reached, masked
     assert api.get(f"/v1/port-orders/{order_id}/loa").content == pdf  # the API serves the same PDF
 
 
