@@ -1,7 +1,13 @@
-"""Business-day and FOC-window rules (DESIGN §4), counted in America/New_York."""
+"""Business-day and FOC-window rules (DESIGN §4), counted in America/New_York.
+
+``allowed_foc_dates`` is the one list of requestable dates: ``foc_date_problem`` accepts exactly
+those and only explains why another date is refused. The hours of each date start as
+``standard_foc_window``; the order's carrier may narrow them (``porting.rules.foc_window_on``).
+"""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -13,6 +19,27 @@ MIN_BUSINESS_DAYS = 5
 MAX_CALENDAR_DAYS = 30
 EARLIEST_FOC_TIME = dt.time(8, 0)
 LATEST_FOC_TIME = dt.time(20, 0)
+
+
+@dataclass(frozen=True)
+class FocWindow:
+    """The hours (both ends included) in which a port may be requested on one date."""
+
+    date: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    timezone: str = EASTERN.key
+
+    def contains(self, time: dt.time) -> bool:
+        return self.start_time <= time <= self.end_time
+
+    def describe(self) -> str:
+        return f"between {self.start_time:%H:%M} and {self.end_time:%H:%M} Eastern Time"
+
+
+def standard_foc_window(day: dt.date) -> FocWindow:
+    """08:00 to 20:00 Eastern: the hours any carrier may be asked for, before it narrows them."""
+    return FocWindow(day, EARLIEST_FOC_TIME, LATEST_FOC_TIME)
 
 
 @lru_cache(maxsize=16)
@@ -61,7 +88,11 @@ def allowed_foc_dates(now: dt.datetime | None = None) -> list[dt.date]:
 
 
 def foc_date_problem(day: dt.date, now: dt.datetime | None = None) -> str | None:
-    """Why ``day`` cannot be requested as the FOC date, or None when it can."""
+    """Why ``day`` cannot be requested as the FOC date, or None when it can: exactly when it is one of
+    ``allowed_foc_dates``."""
+    now = now or timezone.now()  # one moment for the list and the explanation, even at midnight
+    if day in allowed_foc_dates(now):
+        return None
     earliest, latest = foc_window(now)
     if day < earliest:
         return f"must be at least {MIN_BUSINESS_DAYS} business days from today (the earliest is {earliest.isoformat()})"
@@ -69,13 +100,4 @@ def foc_date_problem(day: dt.date, now: dt.datetime | None = None) -> str | None
         return f"must be at most {MAX_CALENDAR_DAYS} calendar days from today (the latest is {latest.isoformat()})"
     if day.weekday() >= 5:
         return "must be a business day, not a weekend"
-    if not is_business_day(day):
-        return f"must be a business day, not a US federal holiday ({_us_holidays(day.year).get(day)})"
-    return None
-
-
-def foc_time_problem(time: dt.time) -> str | None:
-    """Why ``time`` (Eastern) cannot be requested, or None when it can."""
-    if not EARLIEST_FOC_TIME <= time <= LATEST_FOC_TIME:
-        return "must be between 08:00 and 20:00 Eastern Time"
-    return None
+    return f"must be a business day, not a US federal holiday ({_us_holidays(day.year).get(day)})"

@@ -3,11 +3,21 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
+from porting.carriers import NumberLookup, carrier_for_mode
+from porting.carriers.common import order_losing_carrier_spid
 from porting.errors import NumberInOpenOrder, ValidationFailed, field_error
 from porting.fields import is_unreadable
-from porting.foc import foc_date_problem, foc_time_problem
+from porting.foc import (
+    EARLIEST_FOC_TIME,
+    LATEST_FOC_TIME,
+    FocWindow,
+    allowed_foc_dates,
+    foc_date_problem,
+    standard_foc_window,
+)
 from porting.models import PortOrder, PortOrderNumber
 from porting.phone import NotAPhoneNumber, parse_e164
 
@@ -74,18 +84,64 @@ def check_numbers_free(numbers: list[str], *, livemode: bool, account_id: str, o
     )
 
 
-def foc_errors(date: dt.date | None, time: dt.time | None) -> list[dict[str, str]]:
-    errors = []
+def foc_window_on(day: dt.date, *, livemode: bool, losing_carrier_spid: str) -> FocWindow:
+    """The hours a port may be requested on ``day``: the standard window, as the carrier of the order's
+    mode narrows it for the losing carrier. The allowed-windows list and validation both come from here."""
+    carrier = carrier_for_mode(livemode)
+    return carrier.narrow_foc_window(standard_foc_window(day), losing_carrier_spid=losing_carrier_spid)
+
+
+def allowed_foc_windows(
+    *, livemode: bool, losing_carrier_spid: str, now: dt.datetime | None = None
+) -> list[FocWindow]:
+    """Every requestable FOC date with its window, as of now: validation accepts these and nothing else."""
+    return [foc_window_on(day, livemode=livemode, losing_carrier_spid=losing_carrier_spid)
+            for day in allowed_foc_dates(now)]
+
+
+def order_foc_windows(order: PortOrder) -> list[FocWindow]:
+    """The allowed FOC windows of this order (its mode's carrier, its losing carrier), as of now."""
+    return allowed_foc_windows(livemode=order.livemode, losing_carrier_spid=order_losing_carrier_spid(order))
+
+
+def _foc_date_errors(date: dt.date | None) -> list[dict[str, str]]:
     if date is not None and (problem := foc_date_problem(date)):
-        errors.append(field_error("/requested_foc_date", f"requested_foc_date {problem}."))
-    if time is not None and (problem := foc_time_problem(time)):
-        errors.append(field_error("/requested_foc_time", f"requested_foc_time {problem}."))
-    return errors
+        return [field_error("/requested_foc_date", f"requested_foc_date {problem}.")]
+    return []
+
+
+def _foc_time_errors(
+    time: dt.time | None, *, date: dt.date | None, livemode: bool, losing_carrier_spid: str
+) -> list[dict[str, str]]:
+    """The time must be inside the window of its date; without a date yet, inside the window of some
+    allowed date (approval checks it against its own date's)."""
+    if time is None:
+        return []
+    if date is not None:
+        windows = [foc_window_on(date, livemode=livemode, losing_carrier_spid=losing_carrier_spid)]
+    else:  # never empty: 5 business days out is always within 30 calendar days
+        windows = allowed_foc_windows(livemode=livemode, losing_carrier_spid=losing_carrier_spid)
+    if any(window.contains(time) for window in windows):
+        return []
+    window = windows[0]
+    narrowed = (window.start_time, window.end_time) != (EARLIEST_FOC_TIME, LATEST_FOC_TIME)
+    why = ", the hours in which the losing carrier accepts ports" if narrowed else ""
+    return [field_error("/requested_foc_time", f"requested_foc_time must be {window.describe()}{why}.")]
+
+
+def foc_errors(
+    date: dt.date | None, time: dt.time | None, *, livemode: bool, losing_carrier_spid: str
+) -> list[dict[str, str]]:
+    """What is wrong with a requested FOC date and time (Eastern) for this mode and losing carrier."""
+    return _foc_date_errors(date) + _foc_time_errors(
+        time, date=date, livemode=livemode, losing_carrier_spid=losing_carrier_spid
+    )
 
 
 def check_foc(order: PortOrder) -> None:
     """The requested FOC must still be inside the window (time passes between create and submit)."""
-    errors = foc_errors(order.requested_foc_date, order.requested_foc_time)
+    errors = foc_errors(order.requested_foc_date, order.requested_foc_time, livemode=order.livemode,
+                        losing_carrier_spid=order_losing_carrier_spid(order))
     if errors:
         raise ValidationFailed("The requested FOC date or time is not allowed.", code="foc_date_invalid", errors=errors)
 
@@ -99,8 +155,16 @@ def signature_matches(signature: str, approver_name: str) -> bool:
     return bool(fold_name(signature)) and fold_name(signature) == fold_name(approver_name)
 
 
-def check_order_fields(data: dict[str, Any]) -> None:
-    """Rules on single fields that need the domain: the BTN number and the FOC window."""
+def check_order_fields(
+    data: dict[str, Any], *, livemode: bool, lookups: Sequence[NumberLookup] | None = None,
+    order: PortOrder | None = None,
+) -> None:
+    """Rules on single fields that need the domain: the BTN number and the FOC window.
+
+    ``lookups`` are the numbers being set (create, or an update that sends them); ``order`` the order
+    being updated, whose stored values fill in the rest: the window of a time depends on the date and
+    the losing carrier, so a stored time is checked again when either of them changes.
+    """
     errors = []
     subscriber = data.get("subscriber") or {}
     btn = subscriber.get("btn")
@@ -110,7 +174,18 @@ def check_order_fields(data: dict[str, Any]) -> None:
                 errors.append(field_error("/subscriber/btn", f"{btn} is not a valid telephone number."))
         except NotAPhoneNumber as exc:
             errors.append(field_error("/subscriber/btn", f"btn {exc}."))
-    foc = foc_errors(data.get("requested_foc_date"), data.get("requested_foc_time"))
+    date, time = data.get("requested_foc_date"), data.get("requested_foc_time")
+    spid = lookups[0].losing_carrier_spid if lookups else ""  # one losing carrier per order (lookup_order_numbers)
+    if order is not None:  # an update: the stored values fill in what it does not send
+        if not lookups:
+            spid = order_losing_carrier_spid(order)
+        if "requested_foc_date" not in data:
+            date = order.requested_foc_date
+        if "requested_foc_time" not in data and ("requested_foc_date" in data or lookups):
+            time = order.requested_foc_time
+    foc = _foc_date_errors(data.get("requested_foc_date")) + _foc_time_errors(
+        time, date=date, livemode=livemode, losing_carrier_spid=spid
+    )
     if errors or foc:
         code = "foc_date_invalid" if foc and not errors else "validation_error"
         raise ValidationFailed("Some fields are invalid.", code=code, errors=errors + foc)

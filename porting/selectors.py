@@ -12,11 +12,14 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from porting.audit_chain import ChainCheck, verify_chain
 from porting.compiled import CompiledQuery, attach_prefetched
 from porting.errors import NotFound, ValidationFailed, field_error
 from porting.foc import EASTERN, eastern_today, subtract_business_days
 from porting.models import (
     ApprovalRequest,
+    Comment,
+    CommentAuthorType,
     Event,
     OutboxMessage,
     OutboxStatus,
@@ -94,12 +97,25 @@ def _numbers_matching(text: str) -> QuerySet[PortOrderNumber]:
 
 
 def port_orders_of_account(
-    *, account_id: str, livemode: bool, status: str | None = None, phone_number: str | None = None
+    *, account_id: str, livemode: bool, status: str | None = None, phone_number: str | None = None,
+    customer_reference: str | None = None, created_after: dt.datetime | None = None,
+    created_before: dt.datetime | None = None,
 ) -> QuerySet[PortOrder]:
-    """The account's orders in this mode, filtered by status and a whole or partial number."""
+    """The account's orders in this mode, filtered by status, a whole or partial number, the integrator's
+    reference and the creation time as the API shows it, to the second (after and before: both exclusive,
+    so an order's own ``created_at`` as a bound leaves it out)."""
     orders: QuerySet[PortOrder] = PortOrder.objects.filter(account_id=account_id, livemode=livemode)
     if status:
         orders = orders.filter(status=status)
+    if customer_reference is not None:
+        orders = orders.filter(customer_reference=customer_reference)
+    if created_after is not None:  # shown second > bound: from the next whole second on
+        orders = orders.filter(created_at__gte=created_after.replace(microsecond=0) + dt.timedelta(seconds=1))
+    if created_before is not None:  # shown second < bound: before the bound rounded up to a whole second
+        ceiling = created_before.replace(microsecond=0)
+        if ceiling < created_before:
+            ceiling += dt.timedelta(seconds=1)
+        orders = orders.filter(created_at__lt=ceiling)
     if phone_number:
         orders = orders.filter(pk__in=Subquery(_numbers_matching(phone_number).values("order_id")))
     return orders.prefetch_related("numbers")
@@ -120,6 +136,7 @@ NEEDS_ACTION = {
     "exception": "Rejected (exception)",
     "foc_soon": "FOC within 48 hours",
     "effect_failed": "A side effect failed (dead)",
+    "comment": "The integrator commented (unanswered)",
 }
 
 
@@ -141,10 +158,16 @@ def needs_action_q(kind: str | None = None, now: dt.datetime | None = None) -> Q
         "exception": Q(status=PortStatus.EXCEPTION),
         "foc_soon": Q(status=PortStatus.FOC, foc_date__lte=focs_due_by(now)),
         "effect_failed": Q(Exists(OutboxMessage.objects.filter(order=OuterRef("pk"), status=OutboxStatus.DEAD))),
+        # An integrator's comment with no public desk comment after it (ids sort by creation time).
+        "comment": Q(Exists(
+            Comment.objects.filter(order=OuterRef("pk"), public=True, author_type=CommentAuthorType.API_KEY)
+            .exclude(Exists(Comment.objects.filter(order=OuterRef("order"), public=True,
+                                                   author_type=CommentAuthorType.STAFF, pk__gt=OuterRef("pk"))))
+        )),
     }
     if kind:
         return parts[kind]
-    return parts["stale"] | parts["exception"] | parts["foc_soon"] | parts["effect_failed"]
+    return parts["stale"] | parts["exception"] | parts["foc_soon"] | parts["effect_failed"] | parts["comment"]
 
 
 def outbox_messages_of_order(order: PortOrder) -> list[OutboxMessage]:
@@ -197,6 +220,16 @@ def public_events_q() -> Q:
     """Events that may leave the desk (API, feed, webhooks): internal desk notes and the desk's audited
     reveal of secrets may not (porting.services.webhooks.is_public_event says the same of one event)."""
     return (~Q(type="comment.created") | Q(data__public=True)) & ~Q(type__in=DESK_ONLY_EVENT_TYPES)
+
+
+def public_comments(order: PortOrder) -> QuerySet[Comment]:
+    """The order's public comments (the integrator's and the desk's), oldest first; never internal notes."""
+    return order.comments.filter(public=True).order_by("pk")
+
+
+def order_audit(order: PortOrder) -> ChainCheck:
+    """The order's hash chain checked, every event included (internal ones are links of the chain too)."""
+    return verify_chain(order.events.order_by("sequence", "pk").iterator(chunk_size=2000))
 
 
 def order_events(order: PortOrder) -> QuerySet[Event]:

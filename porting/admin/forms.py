@@ -38,7 +38,23 @@ class CancelForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label="Internal note", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    visibility = forms.ChoiceField(
+        label="Who sees it", initial="internal", widget=forms.RadioSelect, required=False,
+        choices=[("internal", "Internal note (the desk only)"),
+                 ("public", "Public comment (the integrator sees it in the API and by webhook)")],
+    )
+    action_required = forms.BooleanField(
+        label="Action required from the integrator", required=False,
+        help_text="Public comments only: the order shows action_required until they comment or update it.",
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        data["visibility"] = data.get("visibility") or "internal"  # the safe default: nothing leaves the desk
+        if data.get("action_required") and data.get("visibility") != "public":
+            raise forms.ValidationError("Only a public comment can ask the integrator for an action.")
+        return data
 
 
 DESK_FORMS = {"foc": FocForm, "reject": RejectForm, "cancel": CancelForm}

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import time
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from rest_framework.response import Response
 
@@ -56,17 +58,36 @@ class Replay(Exception):
         return response
 
 
-def fingerprint(request: HttpRequest) -> str:
-    parts = [(request.method or "").encode(), request.path.encode(), request.body]
+def fingerprint(request: HttpRequest, content: bytes | None = None) -> str:
+    """The method, the path and the body; ``content`` stands for the body where the view says what it
+    carries instead (a multipart upload: ``form_digest``)."""
+    parts = [(request.method or "").encode(), request.path.encode(), request.body if content is None else content]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
-def begin(*, api_key_id: str, key: str, request: HttpRequest) -> IdempotencyRecord:
+def form_digest(data: QueryDict) -> bytes:
+    """A parsed multipart form by what it carries: each field's values and each file's name and bytes (read
+    in chunks from its temporary file). Not the raw body: a client picks a new boundary for every request,
+    so a retry's bytes differ, and a file is never held in memory whole."""
+    digest = hashlib.sha256()
+    for name, values in sorted(data.lists()):
+        for value in values:
+            if isinstance(value, UploadedFile):
+                digest.update(json.dumps(["file", name, value.name]).encode())
+                for chunk in value.chunks():
+                    digest.update(chunk)
+                value.seek(0)
+            else:
+                digest.update(json.dumps(["field", name, str(value)]).encode())
+    return digest.hexdigest().encode()
+
+
+def begin(*, api_key_id: str, key: str, request: HttpRequest, content: bytes | None = None) -> IdempotencyRecord:
     """Claim ``key`` for this request, or raise ``Replay`` / ``KeyReused`` / ``KeyConflict``."""
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise ValidationFailed(f"The {HEADER} header must be 1 to {MAX_KEY_LENGTH} printable characters.",
                                errors=[field_error(f"/headers/{HEADER}", "Invalid idempotency key.")])
-    print_ = fingerprint(request)
+    print_ = fingerprint(request, content)
     now = timezone.now()
     deadline = time.monotonic() + WAIT_SECONDS
     while True:

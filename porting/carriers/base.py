@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from porting.foc import FocWindow
 from porting.phone import ParsedNumber
 
 if TYPE_CHECKING:
@@ -69,3 +70,15 @@ class CarrierGateway:
 
     def cancel(self, order: PortOrder) -> None:
         raise NotImplementedError
+
+    def narrow_foc_window(self, window: FocWindow, *, losing_carrier_spid: str) -> FocWindow:
+        """The hours this carrier takes a port from ``losing_carrier_spid`` on ``window.date``: the
+        standard ``window`` it is given, or a narrower one (never wider). The allowed-FOC-windows list
+        and FOC validation both ask here, so they cannot disagree."""
+        return window
+
+    def required_documents(self, order: PortOrder) -> list[str]:
+        """The supporting documents (``DocumentType`` values, e.g. ``"invoice"``) this carrier needs with
+        ``order`` before it is submitted. The order shows them as ``requirements``; submit answers 422
+        ``documents_required`` while one is missing. None by default."""
+        return []

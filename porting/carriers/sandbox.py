@@ -3,18 +3,21 @@
 The line number (last four digits) decides everything: its first digit picks the losing
 carrier (5 = not portable), lines 0001-0007 make the carrier reject a submitted order with
 one code each until the matching field has been updated, and otherwise the carrier confirms
-the requested FOC and completes the port once that moment has passed.
+the requested FOC and completes the port once that moment has passed. One losing carrier,
+Frontier, ports in narrower hours (10:00 to 16:00 Eastern) than the standard window; another, Comcast
+Business, needs a recent bill (a supporting document of type ``invoice``) before the order is submitted.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 from django.utils import timezone
 
 from porting.carriers.base import CarrierGateway, CarrierUpdate, NumberLookup
-from porting.carriers.common import non_portable
-from porting.foc import EASTERN
+from porting.carriers.common import non_portable, order_losing_carrier_spid
+from porting.foc import EASTERN, FocWindow, standard_foc_window
 from porting.models import PortOrder, PortStatus
 from porting.phone import NANP_REGIONS, ParsedNumber
 from porting.rejections import REJECTION_CATALOGUE
@@ -44,6 +47,14 @@ REJECTING_LINES: dict[str, tuple[str, str]] = {
     "0007": ("pin_invalid", "subscriber.pin"),
 }
 DEFAULT_FOC_TIME = dt.time(9, 0)
+# Losing carrier (SPID) -> the hours (Eastern) it ports in, where narrower than the standard window.
+NARROW_FOC_HOURS: dict[str, tuple[dt.time, dt.time]] = {
+    "9206": (dt.time(10, 0), dt.time(16, 0)),  # Frontier
+}
+# Losing carrier (SPID) -> the supporting documents it needs before a port is submitted.
+REQUIRED_DOCUMENTS: dict[str, list[str]] = {
+    "7513": ["invoice"],  # Comcast Business: a recent bill
+}
 
 
 class SandboxCarrier(CarrierGateway):
@@ -72,6 +83,18 @@ class SandboxCarrier(CarrierGateway):
             number.e164, portable=True, losing_carrier_name=name, losing_carrier_spid=spid, is_wireless=wireless
         )
 
+    def narrow_foc_window(self, window: FocWindow, *, losing_carrier_spid: str) -> FocWindow:
+        hours = NARROW_FOC_HOURS.get(losing_carrier_spid)
+        if hours is None:
+            return window
+        start, end = hours
+        return dataclasses.replace(
+            window, start_time=max(window.start_time, start), end_time=min(window.end_time, end)
+        )
+
+    def required_documents(self, order: PortOrder) -> list[str]:
+        return list(REQUIRED_DOCUMENTS.get(order_losing_carrier_spid(order), []))
+
     def submit(self, order: PortOrder) -> None:
         """Accepted at once; the answer comes on the next poll."""
 
@@ -84,13 +107,22 @@ class SandboxCarrier(CarrierGateway):
             if code:
                 return CarrierUpdate(kind="exception", code=code, message=REJECTION_CATALOGUE[code].reason)
             return CarrierUpdate(
-                kind="foc", foc_date=order.requested_foc_date, foc_time=order.requested_foc_time or DEFAULT_FOC_TIME
+                kind="foc", foc_date=order.requested_foc_date,
+                foc_time=order.requested_foc_time or self._default_foc_time(order),
             )
         if order.status == PortStatus.FOC and order.foc_date:
             moment = dt.datetime.combine(order.foc_date, order.foc_time or DEFAULT_FOC_TIME, tzinfo=EASTERN)
             if timezone.now() >= moment:
                 return CarrierUpdate(kind="complete")
         return None
+
+    def _default_foc_time(self, order: PortOrder) -> dt.time:
+        """09:00 Eastern, moved inside the losing carrier's hours when they are narrower."""
+        if order.requested_foc_date is None:
+            return DEFAULT_FOC_TIME
+        window = self.narrow_foc_window(standard_foc_window(order.requested_foc_date),
+                                        losing_carrier_spid=order_losing_carrier_spid(order))
+        return min(max(DEFAULT_FOC_TIME, window.start_time), window.end_time)
 
     def _outstanding_rejection(self, order: PortOrder) -> str | None:
         lines = sorted({n.phone_number[-4:] for n in order.numbers.all()} & REJECTING_LINES.keys())

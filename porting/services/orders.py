@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from porting import outbox
 from porting.carriers import NumberLookup
+from porting.documents import check_documents_provided
 from porting.effects import Effect
 from porting.eligibility import lookup_order_numbers
 from porting.errors import ApprovalRequired, InvalidState, ValidationFailed, field_error
-from porting.models import AT_CARRIER_STATUSES, ApprovalRequest, PortOrder, PortOrderNumber, PortStatus
+from porting.models import AT_CARRIER_STATUSES, ActorType, ApprovalRequest, PortOrder, PortOrderNumber, PortStatus
 from porting.rules import check_complete, check_foc, check_numbers_free, check_order_fields, signature_matches
 from porting.services.audit import Actor, lock_order, record_event, refetch_order, run_transition, save_order
 from porting.services.esign import approval_requests_revoke_open
@@ -38,7 +39,7 @@ ADDRESS_FIELDS = {
 }
 NULLABLE_FIELDS = {"account_number", "pin", "requested_foc_date", "requested_foc_time"}
 # Fields an update may change without touching what the customer authorized (not printed on the LOA).
-NOT_ON_LOA = {"losing_carrier_name"}
+NOT_ON_LOA = {"losing_carrier_name", "customer_reference", "description"}
 UPDATABLE_STATUSES = (PortStatus.DRAFT, PortStatus.APPROVED, PortStatus.EXCEPTION)
 
 
@@ -76,6 +77,9 @@ def _assign(order: PortOrder, data: dict[str, Any]) -> list[str]:
             put(key, key, data[key])
     if "losing_carrier_name" in data:
         put("losing_carrier_hint", "losing_carrier_name", data["losing_carrier_name"])
+    for key in ("customer_reference", "description"):
+        if key in data:
+            put(key, key, data[key])
     return changed
 
 
@@ -109,7 +113,7 @@ def _replace_numbers(order: PortOrder, lookups: list[NumberLookup]) -> None:
 def port_order_create(*, account_id: str, livemode: bool, data: dict[str, Any], actor: Actor) -> PortOrder:
     """Create a draft. Needs ``phone_numbers``; every other field present is validated."""
     lookups = lookup_order_numbers(data.get("phone_numbers"), livemode=livemode)
-    check_order_fields(data)
+    check_order_fields(data, livemode=livemode, lookups=lookups)
     with transaction.atomic():
         order = PortOrder(account_id=account_id, livemode=livemode)
         _assign(order, data)
@@ -131,7 +135,7 @@ def port_order_update(*, order: PortOrder, data: dict[str, Any], actor: Actor) -
     if order.status not in UPDATABLE_STATUSES:
         raise InvalidState(f"A port order in status '{order.status}' cannot be updated.")
     lookups = lookup_order_numbers(data["phone_numbers"], livemode=order.livemode) if "phone_numbers" in data else None
-    check_order_fields(data)
+    check_order_fields(data, livemode=order.livemode, lookups=lookups, order=order)
     with transaction.atomic():
         order = lock_order(order)
         if order.status not in UPDATABLE_STATUSES:
@@ -143,6 +147,8 @@ def port_order_update(*, order: PortOrder, data: dict[str, Any], actor: Actor) -
         if not changed:
             return refetch_order(order)
         order.updated_at = timezone.now()
+        if actor.type == ActorType.API_KEY:  # the integrator acted on the order: the desk's ask is answered
+            order.action_required = False
         save_order(order)
         record_event(order, "port_order.updated", actor, data={"changed": changed})
         if set(changed) - NOT_ON_LOA:
@@ -200,6 +206,7 @@ def port_order_submit(*, order: PortOrder, actor: Actor) -> PortOrder:
             raise InvalidState(f"A port order in status '{order.status}' cannot be submitted.")
         check_complete(order)
         check_foc(order)
+        check_documents_provided(order)
         run_transition(order, "submit", actor, "port_order.submitted", at=timezone.now())
         outbox.put(Effect.CARRIER_SUBMIT, target_id=order.pk, order=order)
     return refetch_order(order)

@@ -33,7 +33,7 @@ from porting.notifications.webhooks import signed_headers as webhook_headers
 ROTATION_OVERLAP = dt.timedelta(hours=24)
 DISABLE_AFTER_FAILING = dt.timedelta(days=5)
 # Internal desk notes are never delivered (DESIGN §5); everything else about an order is.
-DELIVERED_PREFIXES = ("port_order.", "approval_request.", "loa.", "comment.")
+DELIVERED_PREFIXES = ("port_order.", "approval_request.", "loa.", "comment.", "document.")
 
 
 def is_public_event(event_type: str, data: dict[str, Any]) -> bool:

@@ -13,6 +13,17 @@ ROUTES = [
     ("post", "/v1/port-orders/{id}/submit", None),
     ("post", "/v1/port-orders/{id}/cancel", None),
     ("get", "/v1/port-orders/{id}/events", None),
+    ("get", "/v1/port-orders/{id}/audit", None),
+    ("get", "/v1/port-orders/{id}/comments", None),
+    ("post", "/v1/port-orders/{id}/comments", {"body": "hello"}),
+    ("get", "/v1/port-orders/{id}/allowed-foc-windows", None),
+    ("get", "/v1/port-orders/{id}/approval-requests", None),
+    ("get", "/v1/port-orders/{id}/loa", None),
+    ("get", "/v1/port-orders/{id}/documents", None),
+    ("post", "/v1/port-orders/{id}/documents", None),
+    ("get", "/v1/port-orders/{id}/documents/doc_01h2xcejqtf2nbrexx3vqjhp43", None),
+    ("delete", "/v1/port-orders/{id}/documents/doc_01h2xcejqtf2nbrexx3vqjhp43", None),
+    ("post", "/v1/port-orders/{id}/documents/doc_01h2xcejqtf2nbrexx3vqjhp43/download-link", None),
     ("post", "/v1/test-helpers/port-orders/{id}/foc", None),
     ("post", "/v1/test-helpers/port-orders/{id}/reject", {"code": "other"}),
     ("post", "/v1/test-helpers/port-orders/{id}/complete", None),
@@ -23,6 +34,8 @@ RANDOM_ID = "port_01h2xcejqtf2nbrexx3vqjhp41"
 def call(api: Api, method: str, path: str, body, account=True):
     if method == "get":
         return api.get(path, account=account)
+    if method == "delete":
+        return api.client.delete(path, **api.headers(account))
     return api.post(path, body, account=account)
 
 

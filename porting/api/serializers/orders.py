@@ -6,18 +6,25 @@ from typing import Any
 
 from rest_framework import serializers
 
+from porting.api.serializers.documents import RequirementOut
 from porting.api.serializers.fields import (
+    DistinctPhoneNumbersField,
     E164Field,
     HHMMField,
     IPField,
-    PhoneNumberStringField,
+    PatternField,
     StateField,
+    StrictCharField,
+    StrictDateField,
     StrictSerializer,
     ZipField,
     documented,
     optional_text,
+    typeid_cursor_field,
 )
 from porting.models import PortStatus
+
+DESCRIPTION_MAX = 1000
 
 
 class AddressSerializer(StrictSerializer):
@@ -40,20 +47,25 @@ class SubscriberSerializer(StrictSerializer):
 
 
 class PortOrderWriteSerializer(StrictSerializer):
-    phone_numbers = serializers.ListField(
-        child=PhoneNumberStringField(max_length=32), max_length=1000,
+    phone_numbers = DistinctPhoneNumbersField(
+        min_length=1, max_length=1000,
         help_text="E.164 numbers, 1 to 1,000, all of one losing carrier and number type.",
     )
     subscriber = SubscriberSerializer(required=False)
-    requested_foc_date = serializers.DateField(
-        required=False, allow_null=True, input_formats=["%Y-%m-%d"],
+    requested_foc_date = StrictDateField(
+        required=False, allow_null=True,
         help_text="YYYY-MM-DD, 5 business days to 30 calendar days from today (Eastern).",
     )
-    requested_foc_time = HHMMField(required=False, allow_null=True, help_text="HH:MM Eastern, 08:00 to 20:00.")
+    requested_foc_time = HHMMField(
+        required=False, allow_null=True,
+        help_text="HH:MM Eastern, 08:00 to 20:00, or the losing carrier's narrower window (see allowed-foc-windows).",
+    )
     losing_carrier_name = optional_text(
         100, help_text="Your word on the losing carrier, where eligibility could not name it (live orders on the "
                        "manual carrier): shown to the porting desk, which confirms the carrier on the numbers.",
     )
+    customer_reference = optional_text(255, help_text="Your own reference for the order (filter the list by it).")
+    description = optional_text(DESCRIPTION_MAX, help_text="Free text for your records; not on the LOA.")
 
 
 class PortOrderCreateSerializer(PortOrderWriteSerializer):
@@ -67,22 +79,27 @@ class PortOrderUpdateSerializer(PortOrderWriteSerializer):
 
 
 class ApproveSerializer(StrictSerializer):
-    signature = serializers.CharField(max_length=100, help_text="The approver's full name, typed.")
+    signature = StrictCharField(max_length=100, help_text="The approver's full name, typed.")
     ip = IPField(help_text="The IP address the customer approved from.")
-    user_agent = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    user_agent = StrictCharField(max_length=1000, required=False, allow_blank=True)
 
 
 class CancelSerializer(StrictSerializer):
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    reason = StrictCharField(max_length=500, required=False, allow_blank=True)
 
 
 class ListQuerySerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=PortStatus.values, required=False)
-    phone_number = serializers.CharField(max_length=16, required=False, help_text="E.164, or a part of a number.")
-    limit = serializers.IntegerField(min_value=1, max_value=100, required=False, default=20)
-    cursor = serializers.RegexField(
-        r"^port_[0-9a-z]{26}$", required=False, help_text="next_cursor of the previous page."
+    phone_number = PatternField(  # porting.selectors checks the same
+        r"\A\+?[0-9]{1,15}\Z", "Digits only, optionally starting with +.", required=False,
+        help_text="E.164, or a part of a number (digits, optionally after +).",
     )
+    limit = serializers.IntegerField(min_value=1, max_value=100, required=False, default=20)
+    cursor = typeid_cursor_field("port")
+    customer_reference = StrictCharField(max_length=255, required=False, help_text="Exactly this reference.")
+    created_after = serializers.DateTimeField(
+        required=False, help_text="Orders created after this moment (ISO 8601, e.g. 2026-12-01T00:00:00Z).")
+    created_before = serializers.DateTimeField(required=False, help_text="Orders created before this moment.")
 
 
 # --- documented responses ---------------------------------------------------------
@@ -149,6 +166,13 @@ class PortOrderOut(serializers.Serializer[dict[str, Any]]):
     account = serializers.CharField()
     details = DetailsOut()
     numbers = NumberOut(many=True)
+    requirements = RequirementOut(
+        many=True, help_text="Supporting documents the losing carrier needs before submit (POST …/documents); "
+                             "submit answers 422 documents_required while one is missing. Empty when none.")
+    action_required = serializers.BooleanField(
+        help_text="The porting desk asked you for something in a comment; false once you comment or update.")
+    customer_reference = serializers.CharField(allow_null=True)
+    description = serializers.CharField(allow_null=True)
     submitted_at = serializers.CharField(allow_null=True)
     completed_at = serializers.CharField(allow_null=True)
     cancelled_at = serializers.CharField(allow_null=True)

@@ -10,6 +10,7 @@ from porting import selectors, services
 from porting.api import serializers as s
 from porting.api.pagination import cursor_page
 from porting.api.views.base import ACCOUNT_HEADER_PARAM, AccountScopedView, problems, validated
+from porting.documents import attach_provided_document_types
 from porting.representations import port_order_json
 
 
@@ -23,9 +24,11 @@ class PortOrderListView(AccountScopedView):
         query = validated(s.ListQuerySerializer, request.query_params.dict())
         orders = selectors.port_orders_of_account(
             account_id=self.account_id, livemode=self.client.livemode, status=query.get("status"),
-            phone_number=query.get("phone_number"),
+            phone_number=query.get("phone_number"), customer_reference=query.get("customer_reference"),
+            created_after=query.get("created_after"), created_before=query.get("created_before"),
         )
         rows, has_more, next_cursor = cursor_page(orders, limit=query["limit"], cursor=query.get("cursor"))
+        attach_provided_document_types(rows)  # the page's requirements in one query, not one per order
         return Response({"data": [port_order_json(o) for o in rows], "has_more": has_more, "next_cursor": next_cursor})
 
     @extend_schema(
@@ -44,7 +47,7 @@ class PortOrderListView(AccountScopedView):
 class PortOrderDetailView(AccountScopedView):
     @extend_schema(
         operation_id="retrieve_port_order", parameters=[ACCOUNT_HEADER_PARAM],
-        responses={200: s.PortOrderOut, **problems(401, 404, 429)},
+        responses={200: s.PortOrderOut, **problems(400, 401, 404, 429)},
         summary="Get a port order; a non-terminal order is refreshed from its carrier first.",
     )
     def get(self, request: Request, order_id: str) -> Response:
@@ -97,6 +100,6 @@ class PortOrderCancelView(AccountScopedView):
     )
     def post(self, request: Request, order_id: str) -> Response:
         order = self.get_order(order_id)
-        data = validated(s.CancelSerializer, request.data or {})
+        data = validated(s.CancelSerializer, request.data)
         order = services.port_order_cancel(order=order, actor=self.actor(), reason=data.get("reason", ""))
         return Response(port_order_json(order))

@@ -1,16 +1,25 @@
 """Demo data for `make run`: a platform, the seed's account, a sandbox key, an admin, a few orders."""
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from pypdf import PdfWriter
 
 from porting.apikeys import DISPLAY_PREFIX_LENGTH, hash_api_key
 from porting.foc import allowed_foc_dates
 from porting.models import Account, ActorType, ApiKey, Platform
-from porting.services import Actor, port_order_approve, port_order_create, port_order_submit
+from porting.services import (
+    Actor,
+    port_order_approve,
+    port_order_create,
+    port_order_document_attach,
+    port_order_submit,
+)
 
 DEMO_ACCOUNT_ID = "acct_01h2xcejqtf2nbrexx3vqjhp41"  # the id in the seed's curl examples
 DEMO_API_KEY = "sk_test_PorticoDemoSandboxKey0000000000000000"
@@ -61,4 +70,15 @@ class Command(BaseCommand):
                   "requested_foc_date": foc_date},
         )
         approved = port_order_approve(order=ready, signature="Jane Smith", ip="203.0.113.42", actor=actor)
+        # Comcast Business (line 3xxx) needs a recent bill before submit: a one-page demo PDF stands in for it.
+        port_order_document_attach(order=approved, file=ContentFile(_demo_pdf(), name="demo-invoice.pdf"),
+                                   type="invoice", description="Demo invoice (a blank page)", actor=actor)
         port_order_submit(order=approved, actor=actor)
+
+
+def _demo_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(612, 792)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
