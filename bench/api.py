@@ -9,6 +9,9 @@ ratios mean something):
   GET /v1/port-orders?limit=100            first page, and a page deep in the list: deep <= 1.5x first
   POST /v1/port-in-eligibility (1,000 nos) target: p50 < 0.5 s
   worker memory after warm-up              target: < 150 MB RSS
+  a 5 MB PDF: upload (POST …/documents) and download through its expiring link, each against the
+  same bytes served as a static file by the same server (WhiteNoise) in the same run: target <= 3x;
+  the upload is also shown against its floor, the same body POSTed to a view that only reads and hashes it
 
 Ratios are measured in interleaved rounds: each round times the baseline right next to the
 endpoint, and the median of the rounds' ratios is reported with their range, so a machine that
@@ -42,6 +45,7 @@ SERVER_ENV = {
     "DATABASE_URL": DATABASE_URL, "DEBUG": "false", "SECURE_SSL_REDIRECT": "false", "PORTING_API_RATE": "off",
     "PORTICO_BENCH_HELLO": "1", "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING",
     "SECRET_KEY": "bench-secret-key-not-for-production-0123456789abcdef",
+    "PORTING_DOCUMENTS_DIR": "/tmp/portico-bench-documents", "SITE_URL": f"http://127.0.0.1:{PORT}",
 }
 
 
@@ -99,7 +103,12 @@ def setup_data() -> dict:
             cursor.execute("ANALYZE")
     _, key = api_key_create(platform=account.platform, livemode=False, name="bench")
     ids = list(PortOrder.objects.filter(account=account).order_by("-pk").values_list("pk", flat=True)[:ORDERS])
-    return {"key": key, "account": account.pk, "one": ids[len(ids) // 2], "deep_cursor": ids[int(len(ids) * 0.9)]}
+    from porting.services import Actor, port_order_create
+
+    doc_order = port_order_create(account_id=account.pk, livemode=False, actor=Actor("system", "bench"),
+                                  data={"phone_numbers": [f"+1202555{3000 + os.getpid() % 1000}"]})
+    return {"key": key, "account": account.pk, "one": ids[len(ids) // 2], "deep_cursor": ids[int(len(ids) * 0.9)],
+            "doc_order": doc_order.pk}
 
 
 def worker(args: tuple) -> list[float]:
@@ -133,6 +142,70 @@ def measure(label: str, method: str, path: str, headers: dict, body: bytes | Non
     }
 
 
+DOCUMENT_BYTES = 5 * 1024 * 1024
+STATIC_NAME = "bench/bench-5mb.pdf"
+
+
+def five_mb_pdf() -> bytes:
+    """A real PDF (pypdf opens it) of 5 MB: one page, and an uncompressed stream of filler bytes."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(612, 792)
+    filler = DecodedStreamObject()
+    filler.set_data(b"% portico bench filler\n" * (DOCUMENT_BYTES // 23))
+    page[NameObject("/Contents")] = writer._add_object(filler)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def timed_request(method: str, path: str, body: bytes | None, headers: dict) -> tuple[float, int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    start = time.perf_counter()
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    payload = response.read()
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed, response.status, payload
+
+
+def bench_documents(data: dict, auth: dict, pdf: bytes, rounds: int) -> dict[str, list[float]]:
+    """Interleaved: the static file, an upload of the same bytes, a download through a fresh link."""
+    boundary = "portico-bench-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\ninvoice\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bill.pdf\"\r\n"
+            f"Content-Type: application/pdf\r\n\r\n").encode() + pdf + f"\r\n--{boundary}--\r\n".encode()
+    upload_headers = {**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+    times: dict[str, list[float]] = {"static": [], "upload floor": [], "upload": [], "download": []}
+    for _ in range(rounds):
+        elapsed, status, payload = timed_request("POST", "/bench/upload-floor", body,
+                                                 {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        assert status == 201, f"upload floor: HTTP {status}"
+        times["upload floor"].append(elapsed)
+        elapsed, status, payload = timed_request("GET", f"/static/{STATIC_NAME}", None, {})
+        assert status == 200 and payload == pdf, f"static file: HTTP {status}"
+        times["static"].append(elapsed)
+        elapsed, status, payload = timed_request("POST", f"/v1/port-orders/{data['doc_order']}/documents", body,
+                                                 upload_headers)
+        assert status == 201, f"upload: HTTP {status} {payload[:200]!r}"
+        times["upload"].append(elapsed)
+        document_id = json.loads(payload)["id"]
+        _, status, payload = timed_request(
+            "POST", f"/v1/port-orders/{data['doc_order']}/documents/{document_id}/download-link", b"",
+            {**auth, "Content-Type": "application/json"})
+        assert status in (200, 201), f"download-link: HTTP {status}"
+        link = json.loads(payload)["url"].split("://", 1)[1].split("/", 1)[1]
+        elapsed, status, payload = timed_request("GET", "/" + link, None, {})
+        assert status == 200 and payload == pdf, f"download: HTTP {status}"
+        times["download"].append(elapsed)
+    return times
+
+
 def worker_rss_mb(master_pid: int) -> list[float]:
     out = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True).stdout.split()
     sizes = []
@@ -147,6 +220,10 @@ def main() -> None:
     ensure_database()
     print(f"Setting up {ORDERS} orders in {DATABASE_URL} …", flush=True)
     data = setup_data()
+    pdf = five_mb_pdf()
+    static_dir = ROOT / "staticfiles" / "bench"  # STATIC_ROOT: WhiteNoise serves what is there at start
+    static_dir.mkdir(parents=True, exist_ok=True)
+    (static_dir / "bench-5mb.pdf").write_bytes(pdf)
     env = {**os.environ, **SERVER_ENV}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
@@ -172,8 +249,11 @@ def main() -> None:
             rounds.append({spec[0]: measure(*spec) for spec in (hello, one, first, deep)})
         eligibility = measure("POST eligibility, 1,000 numbers", "POST", "/v1/port-in-eligibility",
                               {**auth, "Content-Type": "application/json"}, numbers.encode(), clients=1)
+        print("  5 MB document: static file, upload, download through its link", flush=True)
+        documents = bench_documents(data, auth, pdf, rounds=max(5, ROUNDS * 2))
         rss = worker_rss_mb(server.pid)
     finally:
+        (static_dir / "bench-5mb.pdf").unlink(missing_ok=True)
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
@@ -190,7 +270,18 @@ def main() -> None:
                   for r in rounds]
     print("\nper-round GET one / hello:", " ".join(f"{x:.3f}" for x in one_ratio))
     print("per-round deep / first page:", " ".join(f"{x:.3f}" for x in deep_ratio))
+    static_p50 = statistics.median(documents["static"])
+    upload_ratio = statistics.median(documents["upload"]) / static_p50
+    download_ratio = statistics.median(documents["download"]) / static_p50
+    floor_ratio = statistics.median(documents["upload"]) / statistics.median(documents["upload floor"])
+    print(f"\n5 MB PDF (median of {len(documents['static'])}): static {static_p50 * 1000:.1f} ms, "
+          f"upload floor (receive and hash the body) {statistics.median(documents['upload floor']) * 1000:.1f} ms, "
+          f"upload {statistics.median(documents['upload']) * 1000:.1f} ms, "
+          f"download through the link {statistics.median(documents['download']) * 1000:.1f} ms")
     checks = [
+        ("5 MB upload / static file (time, median)", upload_ratio, "<= 3", upload_ratio <= 3),
+        ("5 MB upload / upload floor (time)", floor_ratio, "(info)", True),
+        ("5 MB link download / static file (time)", download_ratio, "<= 3", download_ratio <= 3),
         ("GET one order / hello (req/s, median)", statistics.median(one_ratio), ">= 0.35",
          statistics.median(one_ratio) >= 0.35),
         ("deep page / first page (p50, median)", statistics.median(deep_ratio), "<= 1.5",

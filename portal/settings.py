@@ -99,7 +99,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -110,6 +110,35 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
+
+# --- Supporting documents (porting.documents) ----------------------------------
+# Uploaded bills and CSRs are private: kept in their own storage, outside static/ and MEDIA_ROOT, never
+# served by WhiteNoise or any URL of their own; they leave only through the API, a signed one-hour link
+# or the desk. Default: a folder on disk. PORTING_DOCUMENTS_S3_BUCKET set: S3 or an S3-compatible store
+# through django-storages (pip install -e '.[s3]'; credentials from boto3's usual AWS_* variables or role).
+PORTING_DOCUMENTS_DIR = env.path("PORTING_DOCUMENTS_DIR", default=BASE_DIR / "private" / "documents")
+PORTING_DOCUMENTS_S3_BUCKET = env.str("PORTING_DOCUMENTS_S3_BUCKET", default="")
+if PORTING_DOCUMENTS_S3_BUCKET:
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PORTING_DOCUMENTS_S3_BUCKET,
+            "location": env.str("PORTING_DOCUMENTS_S3_PREFIX", default="documents"),
+            "endpoint_url": env.str("PORTING_DOCUMENTS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("PORTING_DOCUMENTS_S3_REGION", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["documents"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PORTING_DOCUMENTS_DIR), "file_permissions_mode": 0o600,
+                    "directory_permissions_mode": 0o700},
+    }
+# The largest document accepted (bytes); a bigger upload is a 413 payload_too_large, refused as it streams.
+PORTING_DOCUMENT_MAX_BYTES = env.int("PORTING_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- Email -----------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -217,6 +246,12 @@ SPECTACULAR_SETTINGS = {
         "securitySchemes": {"BearerAuth": {"type": "http", "scheme": "bearer", "description": "sk_test_… or sk_live_…"}}
     },
     "AUTHENTICATION_WHITELIST": [],
+    # Several shapes have a "type" with its own choices: each enum gets its own name (the serializers list
+    # the values only, so the overrides name the values: labels would change the match).
+    "ENUM_NAME_OVERRIDES": {
+        "CommentAuthorTypeEnum": "porting.models.comments.CommentAuthorType.values",
+        "DocumentTypeEnum": "porting.models.documents.DocumentType.values",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "porting.api.schema.forbid_unknown_request_keys",
@@ -228,6 +263,13 @@ SPECTACULAR_SETTINGS = {
 PORTING_CARRIER = env.str("PORTING_CARRIER", default="manual")
 PORTING_ACCOUNT_HEADER = env.str("PORTING_ACCOUNT_HEADER", default="DialStack-Account")
 PORTING_OPERATOR_NAME = env.str("PORTING_OPERATOR_NAME", default="Portico Demo Telecom")
+# The LOA seal (DESIGN §11): a PKCS#12 file with the operator's key and certificate, and its password.
+# Unset: a self-signed P-256 certificate named after PORTING_OPERATOR_NAME is generated once and kept
+# in the database (private key encrypted with FIELD_ENCRYPTION_KEYS): fine for a demo, trusted by nobody.
+PORTING_SEAL_P12 = env.str("PORTING_SEAL_P12", default="")
+PORTING_SEAL_P12_PASSWORD = env.str("PORTING_SEAL_P12_PASSWORD", default="")
+# An RFC 3161 timestamp authority (http(s) URL): seals are PAdES B-T when set, B-B otherwise.
+PORTING_TSA_URL = env.str("PORTING_TSA_URL", default="")
 PORTING_TRUSTED_PROXY_COUNT = env.int("PORTING_TRUSTED_PROXY_COUNT", default=0)
 # Requests per API key, e.g. "6000/min"; "off" disables the limit.
 PORTING_API_RATE = env.str("PORTING_API_RATE", default="6000/min")

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
                                                  permission_classes=[]), name="api-docs"),
     path("admin/", desk_site.urls),
     path("", include("porting.signing.urls")),
+    path("", include("porting.verify.urls")),
     path("healthz", healthz),
 ]
 
@@ -38,6 +39,21 @@ if os.environ.get("PORTICO_BENCH_HELLO") == "1":
             return Response({"hello": "world"})
 
     urlpatterns.append(path("bench/hello", HelloView.as_view()))
+
+    import hashlib
+
+    from django.http import HttpRequest, JsonResponse
+    from django.views.decorators.csrf import csrf_exempt
+
+    @csrf_exempt
+    def upload_floor(request: HttpRequest) -> JsonResponse:
+        """The least any upload costs: receive the body and hash it (no parsing, no storage)."""
+        digest = hashlib.sha256()
+        while chunk := request.read(1024 * 1024):
+            digest.update(chunk)
+        return JsonResponse({"sha256": digest.hexdigest()}, status=201)
+
+    urlpatterns.append(path("bench/upload-floor", upload_floor))
 
 handler404 = "porting.api.errors.not_found_view"
 handler500 = "porting.api.errors.server_error_view"

@@ -57,6 +57,24 @@ class ApprovalRequired(PortingError):
     title = "Approval required"
 
 
+class DocumentsRequired(PortingError):
+    status = 422
+    code = "documents_required"
+    title = "Documents required"
+
+
+class LinkExpired(PortingError):
+    status = 410
+    code = "link_expired"
+    title = "Link expired"
+
+
+class PayloadTooLarge(PortingError):
+    status = 413
+    code = "payload_too_large"
+    title = "Payload too large"
+
+
 def field_error(pointer: str, detail: str) -> dict[str, str]:
     """One entry of a problem's ``errors`` list: a JSON pointer into the request body."""
     return {"pointer": pointer, "detail": detail}

@@ -5,9 +5,19 @@ import datetime as dt
 from typing import Any
 
 from porting.carriers import NumberLookup
+from porting.documents import order_requirements
 from porting.fields import UNREADABLE_TEXT, is_unreadable
 from porting.formatting import PIN_MASK, hhmm, iso_date, mask_account_number, or_none, utc_timestamp
-from porting.models import ApprovalRequest, Comment, Event, PortOrder, PortStatus, WebhookDelivery, WebhookEndpoint
+from porting.models import (
+    ApprovalRequest,
+    Comment,
+    Document,
+    Event,
+    PortOrder,
+    PortStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from porting.rejections import how_to_fix
 
 
@@ -79,6 +89,11 @@ def port_order_json(order: PortOrder) -> dict[str, Any]:
             }
             for n in numbers
         ],
+        # The supporting documents its carrier needs before submit (porting.documents); [] when none.
+        "requirements": [{"type": r.type, "status": r.status} for r in order_requirements(order)],
+        "action_required": order.action_required,
+        "customer_reference": or_none(order.customer_reference),
+        "description": or_none(order.description),
         "submitted_at": utc_timestamp(order.submitted_at),
         "completed_at": utc_timestamp(order.completed_at),
         "cancelled_at": utc_timestamp(order.cancelled_at),
@@ -97,6 +112,8 @@ def event_json(event: Event) -> dict[str, Any]:
         "actor": {"type": event.actor_type, "id": or_none(event.actor_id)},
         "data": event.data,
         "sequence": event.sequence,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
         "created_at": utc_timestamp(event.created_at),
     }
 
@@ -177,4 +194,29 @@ def webhook_delivery_json(delivery: WebhookDelivery, next_attempt_at: dt.datetim
         "next_attempt_at": utc_timestamp(next_attempt_at) if delivery.status == "pending" else None,
         "created_at": utc_timestamp(delivery.created_at),
         "finished_at": utc_timestamp(delivery.finished_at),
+    }
+
+
+def comment_json(comment: Comment) -> dict[str, Any]:
+    return {
+        "id": comment.pk,
+        "object": "comment",
+        "body": comment.body,
+        "author": {"type": comment.author_type, "name": comment.author_name},
+        "action_required": comment.action_required,
+        "created_at": utc_timestamp(comment.created_at),
+    }
+
+
+def document_json(document: Document) -> dict[str, Any]:
+    return {
+        "id": document.pk,
+        "object": "document",
+        "type": document.type,
+        "filename": document.filename,
+        "description": or_none(document.description),
+        "content_type": document.content_type,
+        "size": document.size,
+        "sha256": document.sha256,
+        "created_at": utc_timestamp(document.created_at),
     }

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,15 +70,20 @@ def _test_settings():
     files read from the finders (production serves hashed files after collectstatic)."""
     from django.conf import settings as django_settings
 
+    documents = tempfile.mkdtemp(prefix="portico-documents-")
     override = override_settings(
         SECURE_SSL_REDIRECT=False,
         PORTING_OUTBOX_EMBEDDED_SWEEPER=False,  # no background thread in tests: they run the sweep themselves
         STORAGES={**django_settings.STORAGES,
-                  "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
+                  "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+                  # Uploaded documents go to a folder of this run, never to the project's private/.
+                  "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                "OPTIONS": {"location": documents}}},
     )
     override.enable()
     yield
     override.disable()
+    shutil.rmtree(documents, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -12,17 +12,19 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
 from porting import selectors, services
 from porting.admin.forms import DESK_FORMS, ApprovalRequestForm, CommentForm, LosingCarrierForm
+from porting.documents import open_document, order_document, order_documents, order_requirements
 from porting.errors import PortingError
 from porting.loa import render_loa_pdf
-from porting.models import OutboxStatus, PortOrder, PortStatus
+from porting.models import Document, OutboxStatus, PortOrder, PortStatus
 from porting.permissions import REVEAL_PERMISSION, WORK_PERMISSION
-from porting.responses import pdf_response
+from porting.responses import pdf_response, stored_file_response
 
 
 def _staff_user(request: HttpRequest) -> User:
@@ -57,6 +59,8 @@ class OrderDeskViews(admin.ModelAdmin[PortOrder]):
                 "can_set_losing_carrier": can_work and order.status in (PortStatus.DRAFT, PortStatus.APPROVED),
                 "carrier_to_confirm": [n.phone_number for n in order.numbers.all()
                                        if not n.losing_carrier_spid or n.is_wireless is None],
+                "documents": list(order_documents(order)),
+                "requirements": order_requirements(order),
                 "outbox_messages": selectors.outbox_messages_of_order(order),
                 "webhook_deliveries": selectors.webhook_deliveries_of_order(order),
             })
@@ -76,6 +80,10 @@ class OrderDeskViews(admin.ModelAdmin[PortOrder]):
             path("<path:object_id>/loa-preview/", wrap(self.loa_preview_view), name="porting_portorder_loa_preview"),
             path("<path:object_id>/outbox/<str:message_id>/retry/", wrap(self.outbox_retry_view),
                  name="porting_portorder_outbox_retry"),
+            path("<path:object_id>/documents/<str:document_id>/", wrap(self.document_view),
+                 name="porting_portorder_document"),
+            path("<path:object_id>/documents/<str:document_id>/preview/", wrap(self.document_preview_view),
+                 name="porting_portorder_document_preview"),
             *super().get_urls(),
         ]
 
@@ -128,10 +136,16 @@ class OrderDeskViews(admin.ModelAdmin[PortOrder]):
             return self._back(order)
         form = CommentForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "The note is empty or too long.")
+            messages.error(request, "Not added: " + " ".join(str(e) for errors in form.errors.values() for e in errors))
             return self._back(order)
-        services.port_order_comment(order=order, user=_staff_user(request), body=form.cleaned_data["body"])
-        messages.success(request, "Note added.")
+        public = form.cleaned_data["visibility"] == "public"
+        try:
+            services.port_order_comment(order=order, user=_staff_user(request), body=form.cleaned_data["body"],
+                                        public=public, action_required=form.cleaned_data["action_required"])
+        except PortingError as exc:
+            messages.error(request, f"Not added: {exc.detail}")
+            return self._back(order)
+        messages.success(request, "Public comment added: the integrator sees it." if public else "Note added.")
         return self._back(order)
 
     def approval_request_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
@@ -213,6 +227,28 @@ class OrderDeskViews(admin.ModelAdmin[PortOrder]):
     def loa_preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         order = self._order_or_404(request, object_id)
         return pdf_response(render_loa_pdf(order, preview=True), f"loa-preview-{order.pk}.pdf")
+
+    def document_view(self, request: HttpRequest, object_id: str, document_id: str) -> HttpResponseBase:
+        """Download a supporting document (staff who may view the order; documents have no public URL)."""
+        order = self._order_or_404(request, object_id)
+        document = self._document_or_404(order, document_id)
+        return stored_file_response(open_document(document), filename=document.filename,
+                                    content_type=document.content_type, sha256=document.sha256)
+
+    def document_preview_view(self, request: HttpRequest, object_id: str, document_id: str) -> HttpResponseBase:
+        """The same bytes inline, for the order page to show (an image, or the browser's PDF viewer)."""
+        order = self._order_or_404(request, object_id)
+        document = self._document_or_404(order, document_id)
+        response = stored_file_response(open_document(document), filename=document.filename,
+                                        content_type=document.content_type, sha256=document.sha256, inline=True)
+        response["X-Frame-Options"] = "SAMEORIGIN"  # framed by the order page only
+        return response
+
+    def _document_or_404(self, order: PortOrder, document_id: str) -> Document:
+        try:
+            return order_document(order, document_id)
+        except PortingError as exc:
+            raise Http404(exc.detail)
 
     def reveal_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         order = self._order_or_404(request, object_id)

@@ -57,7 +57,7 @@ class PortOrderAdmin(OrderDeskViews):
     ]
     list_filter = ["status", NeedsActionFilter, "livemode", LosingCarrierFilter, "account__platform", "account"]
     search_fields = ["id"]  # shows the search box; get_search_results does the real work
-    search_help_text = "Order id, a phone number or part of one, business name, or BTN."
+    search_help_text = "Order id, a phone number or part of one, business name, BTN, or customer reference."
     list_per_page = 50
     show_full_result_count = False
     ordering = ["-id"]
@@ -68,11 +68,12 @@ class PortOrderAdmin(OrderDeskViews):
         "cancelled_at", "btn", "business_name", "approver_name", "masked_account_number", "masked_pin",
         "address", "requested_foc_date", "requested_foc_time", "foc_date", "foc_time", "approval_signature",
         "approval_ip", "approval_user_agent", "approved_at", "rejection", "carrier_polled_at", "losing_carrier_hint",
+        "customer_reference", "description",
     ]
     fieldsets = [
         ("Order", {"fields": ["id", "account", "livemode", "status_badge", "created_at", "updated_at",
                               "submitted_at", "completed_at", "cancelled_at", "carrier_polled_at",
-                              "losing_carrier_hint"]}),
+                              "losing_carrier_hint", "customer_reference", "description"]}),
         ("Subscriber", {"fields": ["btn", "business_name", "approver_name", "masked_account_number", "masked_pin",
                                    "address"]}),
         ("Port date", {"fields": ["requested_foc_date", "requested_foc_time", "foc_date", "foc_time"]}),
@@ -113,7 +114,8 @@ class PortOrderAdmin(OrderDeskViews):
             if len(digits) >= 3:
                 on_order = PortOrderNumber.objects.filter(phone_number__contains=digits).order_by().values("order_id")
                 return queryset.filter(Q(pk__in=Subquery(on_order)) | Q(btn__contains=digits)), False
-        return queryset.filter(Q(business_name__icontains=term) | Q(btn__contains=term)), False
+        return queryset.filter(Q(business_name__icontains=term) | Q(btn__contains=term)
+                               | Q(customer_reference=term)), False
 
     @admin.display(description="account", ordering="account__name")
     def account_name(self, order: PortOrder) -> str:

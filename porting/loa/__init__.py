@@ -1,5 +1,6 @@
-"""The Letter of Authorization: its content (content.py), the signing record (certificate.py) and the
-PDF (render.py, WeasyPrint). No database writes here: ``porting.services.loa`` stores the result."""
+"""The Letter of Authorization: its content (content.py), the signing record (certificate.py), the
+PDF (render.py, WeasyPrint), the operator's seal on it (seal.py, pyHanko) and the verdicts of /verify/
+(verify.py). No database writes here: ``porting.services.loa`` keeps the keys and stores the result."""
 from __future__ import annotations
 
 from porting.loa.certificate import Certificate, certificate_for

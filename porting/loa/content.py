@@ -32,7 +32,14 @@ def authorization_statement(order: PortOrder) -> str:
 
 
 def authorized_content(order: PortOrder) -> dict[str, Any]:
-    """Everything the customer authorizes, in a canonical form (hashed into the certificate)."""
+    """Everything the customer authorizes, in a canonical form (hashed into the certificate).
+
+    The platform's branding (the letterhead's "<operator>, on behalf of <platform>", its logo and support
+    contacts: ``porting.branding``) is left out on purpose. It is presentation: the agent the customer appoints
+    is the gaining carrier, named in the statement and above, and the statement does not change with branding.
+    Hashing it would make a new logo or a corrected display name clear the approval of every open order of the
+    platform, and make two LOAs that authorize the same port differ.
+    """
     return {
         "text_version": LOA_TEXT_VERSION,
         "order_id": order.pk,

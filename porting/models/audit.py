@@ -36,6 +36,9 @@ class Event(models.Model):
     # 1, 2, … per order, in the order the events were written (a webhook consumer orders by it).
     sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The hash chain (porting.audit_chain): the previous event's hash, and SHA-256 of this one with it.
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["id"]

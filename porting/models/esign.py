@@ -106,7 +106,8 @@ class LoaDocument(models.Model):
     id = TypeIDField(prefix="loa")
     order = models.ForeignKey(PortOrder, on_delete=models.CASCADE, related_name="loas")
     pdf = models.BinaryField()
-    sha256 = models.CharField(max_length=64)
+    # SHA-256 of the stored (sealed) PDF; /verify/ looks a file or a pasted hash up by it.
+    sha256 = models.CharField(max_length=64, db_index=True)
     content_sha256 = models.CharField(max_length=64, help_text="SHA-256 of what was authorized (canonical JSON).")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     superseded_at = models.DateTimeField(null=True, blank=True)

@@ -76,6 +76,12 @@ class PortOrder(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     # The integrator's word on the losing carrier (API ``losing_carrier_name``), for the desk to confirm on
     # the numbers; not on the LOA until then.
     losing_carrier_hint = models.CharField("losing carrier (the integrator's word)", max_length=100, blank=True)
+    # The integrator's own references (#12): never on the LOA, so changing them never clears an approval.
+    customer_reference = models.CharField(max_length=255, blank=True)
+    description = models.TextField(blank=True)
+    # The desk asked the integrator for something in a public comment; cleared when the integrator comments
+    # or updates the order.
+    action_required = models.BooleanField(default=False)
 
     approval_signature = models.CharField(max_length=100, blank=True)
     approval_ip = models.GenericIPAddressField(null=True, blank=True)
@@ -105,6 +111,7 @@ class PortOrder(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["account", "livemode", "-id"], name="order_account_feed"),
             models.Index(fields=["account", "livemode", "status", "-id"], name="order_account_status_feed"),
+            models.Index(fields=["account", "livemode", "customer_reference"], name="order_customer_reference"),
             models.Index(fields=["status", "carrier_polled_at"], name="order_open_poll"),
         ]
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db import models
 from django.utils import timezone
 
@@ -36,6 +36,18 @@ class Platform(models.Model):
         help_text="Email addresses told of every status change of the platform's orders (FOC, rejection, "
                   "completion, cancellation, a declined approval request): one per line or comma-separated.",
     )
+    # Branding (porting.branding): with a display name, the LOA, the signing pages and the emails read
+    # "<operator>, on behalf of <display name>", with the logo (PlatformLogo) and these support contacts.
+    display_name = models.CharField(
+        max_length=100, blank=True,
+        help_text="The name the platform's customers know it by. Set, the LOA, the signing page and the emails "
+                  "read \"[operator], on behalf of [display name]\", with the logo and the support contacts below. "
+                  "Blank: the operator's name alone, as before.",
+    )
+    support_email = models.EmailField(blank=True, help_text="Where the platform's customers ask for help.")
+    support_phone = models.CharField(max_length=32, blank=True, help_text="A support telephone number.")
+    support_url = models.URLField(blank=True, max_length=300, validators=[URLValidator(schemes=["https"])],
+                                  help_text="A support page (https).")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -47,6 +59,27 @@ class Platform(models.Model):
     @property
     def notification_addresses(self) -> list[str]:
         return split_addresses(self.notification_emails)
+
+
+class LogoType(models.TextChoices):
+    PNG = "image/png", "PNG"
+    SVG = "image/svg+xml", "SVG"
+
+
+class PlatformLogo(models.Model):
+    """A platform's logo, already checked and cleaned (``porting.branding.clean_logo``: a re-encoded PNG, or an
+    SVG rebuilt from an allow-list). Its own table, not a column of Platform: the desk's queue, webhook
+    deliveries and API keys join the platform on every row and must not haul up to 200 KB each. Kept in the
+    database rather than in file storage so that the LOA worker reads it with the order, no storage or HTTP."""
+
+    platform = models.OneToOneField(Platform, on_delete=models.CASCADE, primary_key=True, related_name="logo")
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=20, choices=LogoType.choices)
+    sha256 = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.get_content_type_display()} logo of {self.platform_id}"
 
 
 class Account(models.Model):

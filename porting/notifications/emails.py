@@ -4,6 +4,8 @@ and retries it. Links come from SITE_URL; addresses are built with ``formataddr`
 comma, quotes, non-ASCII letters or a line break is sent intact and never adds a header."""
 from __future__ import annotations
 
+import dataclasses
+from email.mime.image import MIMEImage
 from email.utils import formataddr
 from typing import Any
 
@@ -11,11 +13,19 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from porting.branding import Branding, branding_for
 from porting.formatting import iso_date
 from porting.models import ApprovalRequest, ApprovalRequestStatus, Event, PortOrder, WebhookEndpoint
 from porting.rejections import REJECTION_CATALOGUE
 
 FIRST_NUMBERS = 10
+LOGO_CID = "platform-logo@portico"
+
+
+class _EmailWithInlineLogo(EmailMultiAlternatives):
+    """multipart/related rather than multipart/mixed: the HTML and the logo image it shows by Content-ID."""
+
+    mixed_subtype = "related"
 
 
 def signing_url(token: str) -> str:
@@ -31,24 +41,36 @@ def address(name: str, email: str) -> str:
     return formataddr((" ".join(name.split()), f"{local}@{domain.encode('idna').decode('ascii')}"))
 
 
-def _send(subject: str, template: str, context: dict[str, Any], to: list[str]) -> None:
-    message = EmailMultiAlternatives(
+def _send(subject: str, template: str, context: dict[str, Any], to: list[str],
+          branding: Branding | None = None) -> None:
+    """Send the text and HTML bodies of ``template``. A branded email carries "<operator>, on behalf of
+    <platform>"; a PNG logo rides along as an inline part the HTML shows by its Content-ID (no URL to fetch,
+    nothing for a mail program to block). An SVG logo is left out: most mail programs do not show SVG."""
+    logo = branding.logo if branding is not None and branding.logo is not None and branding.logo.is_png else None
+    context = {**context, "branding": branding, "logo_src": f"cid:{LOGO_CID}" if logo is not None else None}
+    message = (EmailMultiAlternatives if logo is None else _EmailWithInlineLogo)(
         subject=" ".join(subject.split()), body=render_to_string(f"emails/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL, to=to,
     )
     message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    if logo is not None:
+        image = MIMEImage(logo.content, "png")
+        image.add_header("Content-ID", f"<{LOGO_CID}>")
+        image.add_header("Content-Disposition", "inline", filename="logo.png")
+        message.attach(image)
     message.send()
 
 
 def approval_request_email(*, request_id: str, token: str) -> None:
     """The signing link. A link that died before the email could go out is not sent."""
-    request = ApprovalRequest.objects.select_related("order").prefetch_related("order__numbers").get(pk=request_id)
+    request = ApprovalRequest.objects.select_related("order__account__platform").prefetch_related(
+        "order__numbers").get(pk=request_id)
     if not request.is_open():
         return
     context = {"request": request, "order": request.order, "numbers": list(request.order.numbers.all()),
                "url": signing_url(token), "operator": settings.PORTING_OPERATOR_NAME}
     _send(f"Please approve moving your phone numbers to {settings.PORTING_OPERATOR_NAME}", "approval_request",
-          context, [address(request.name, request.email)])
+          context, [address(request.name, request.email)], branding_for(request.order.account.platform))
 
 
 # --- status emails ---------------------------------------------------------------------------
@@ -63,9 +85,16 @@ STATUS_KINDS = {
 CUSTOMER_KINDS = {"foc", "complete"}
 
 
-def status_email_audiences(event_type: str) -> list[str]:
-    """Who is emailed for an event of this type: ``platform`` (its notification addresses) and ``customer``."""
-    kind = STATUS_KINDS.get(event_type)
+def _kind(event_type: str, data: dict[str, Any]) -> str | None:
+    if event_type == "comment.created":  # the desk's public comments reach the platform; notes stay inside
+        author = data.get("author") or {}
+        return "comment" if data.get("public") and author.get("type") == "staff" else None
+    return STATUS_KINDS.get(event_type)
+
+
+def status_email_audiences(event_type: str, data: dict[str, Any]) -> list[str]:
+    """Who is emailed for an event: ``platform`` (its notification addresses) and ``customer``."""
+    kind = _kind(event_type, data)
     if kind is None:
         return []
     return ["platform", "customer"] if kind in CUSTOMER_KINDS else ["platform"]
@@ -113,6 +142,13 @@ def _status_context(event: Event, kind: str, request: ApprovalRequest | None) ->
     elif kind == "cancelled":
         context.update(reason=data.get("reason", ""), headline="the order was cancelled",
                        next_step="Nothing will be ported. To port these numbers later, create a new port order.")
+    elif kind == "comment":
+        action = bool(data.get("action_required"))
+        context.update(comment=data.get("body", ""), author=(data.get("author") or {}).get("name", ""),
+                       headline="the porting desk asks you for something" if action
+                       else "a comment from the porting desk",
+                       next_step="Answer with a comment (POST /v1/port-orders/{id}/comments) or update the order."
+                       .replace("{id}", order.pk) if action else "Nothing, unless the comment asks for it.")
     else:  # declined
         context.update(headline="the customer declined to sign",
                        next_step="The order is still a draft. Update it and send a new approval request.")
@@ -125,7 +161,9 @@ def status_email(*, event_id: str, audience: str) -> None:
     Nobody to tell (no address on file, nobody signed) is not an error: nothing is sent.
     """
     event = Event.objects.select_related("order__account__platform").get(pk=event_id)
-    kind = STATUS_KINDS[event.type]
+    kind = _kind(event.type, event.data)
+    if kind is None:
+        return
     request_id = event.data.get("approval_request_id")
     request = ApprovalRequest.objects.filter(pk=request_id).first() if request_id else None
     to = _recipients(event.order, audience, request)
@@ -136,7 +174,10 @@ def status_email(*, event_id: str, audience: str) -> None:
     subject = f"Port order {order.pk}: {context['headline']}"
     if order.business_name:
         subject = f"{order.business_name}: {context['headline']} ({order.pk})"
-    _send(subject, "status", context, to)
+    branding = branding_for(order.account.platform)
+    if audience != "customer":  # the platform is not told to ask itself: its support contacts are for customers
+        branding = dataclasses.replace(branding, support_email="", support_phone="", support_url="")
+    _send(subject, "status", context, to, branding)
 
 
 def webhook_disabled_email(*, endpoint_id: str) -> None:

@@ -26,7 +26,7 @@ from porting.services.carrier_outcomes import (
     port_orders_refresh,
     port_orders_refresh_open,
 )
-from porting.services.comments import port_order_comment
+from porting.services.comments import port_order_comment, port_order_comment_from_api
 from porting.services.desk import (
     DESK_ACTIONS,
     DeskAction,
@@ -36,6 +36,11 @@ from porting.services.desk import (
     port_order_desk_losing_carrier,
     port_order_reveal_secrets,
     staff_actor,
+)
+from porting.services.documents import (
+    approval_request_document_attach,
+    port_order_document_attach,
+    port_order_document_delete,
 )
 from porting.services.loa import port_order_current_loa, port_order_generate_loa
 from porting.services.orders import (
@@ -68,6 +73,7 @@ __all__ = [
     "api_key_revoke",
     "approval_request_create",
     "approval_request_decline",
+    "approval_request_document_attach",
     "approval_request_sign",
     "approval_request_viewed",
     "approval_requests_expire_due",
@@ -78,10 +84,13 @@ __all__ = [
     "port_order_cancel",
     "port_order_cancel_at_carrier",
     "port_order_comment",
+    "port_order_comment_from_api",
     "port_order_complete",
     "port_order_create",
     "port_order_current_loa",
     "port_order_desk_action",
+    "port_order_document_attach",
+    "port_order_document_delete",
     "port_order_generate_loa",
     "port_order_record_foc",
     "port_order_record_rejection",

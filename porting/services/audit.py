@@ -2,16 +2,18 @@
 under the order's row lock."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
 from porting import outbox
+from porting.audit_chain import GENESIS, event_hash
 from porting.effects import Effect
 from porting.errors import InvalidState
+from porting.fields import new_typeid
 from porting.models import ENDED_STATUSES, ActorType, Event, PortOrder
 from porting.notifications.emails import status_email_audiences
 from porting.services.webhooks import webhook_deliveries_create
@@ -37,18 +39,25 @@ def record_event(
     # The order's row lock orders its events and their sequence (most callers hold it already: then this
     # round trip waits for nobody).
     PortOrder.objects.select_for_update().filter(pk=order.pk).values_list("pk").first()
-    last = Event.objects.filter(order=order).aggregate(last=Max("sequence"))["last"] or 0
-    event = Event.objects.create(
+    last = Event.objects.filter(order=order).order_by("-sequence").values_list("sequence", "hash").first()
+    sequence, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    event = Event(
+        id=new_typeid("evt"),
         order=order,
         type=type_,
         from_status=from_status,
         to_status=to_status,
         actor_type=actor.type,
         actor_id=actor.id,
-        data=data or {},
-        sequence=last + 1,
+        # Stored as the database returns it, so the hash written is the hash recomputed later.
+        data=json.loads(json.dumps(data or {})),
+        sequence=sequence,
+        created_at=timezone.now(),
+        prev_hash=prev_hash,
     )
-    for audience in status_email_audiences(type_):
+    event.hash = event_hash(prev_hash, event)
+    event.save(force_insert=True)
+    for audience in status_email_audiences(type_, event.data):
         outbox.put(Effect.STATUS_EMAIL, target_id=event.pk, order=order, payload={"audience": audience})
     webhook_deliveries_create(event, order)
     return event

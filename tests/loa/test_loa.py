@@ -112,7 +112,9 @@ def test_every_page_footer_names_the_order_and_counts_the_pages(api):
 
 
 def test_loas_rendered_in_parallel_threads_each_show_their_own_order(api):
-    orders = [PortOrder.objects.prefetch_related("numbers").get(pk=api.create([number])["id"])
+    # Loaded whole (numbers, and the platform whose branding heads the letter): the threads read no database.
+    orders = [PortOrder.objects.select_related("account__platform").prefetch_related("numbers")
+              .get(pk=api.create([number])["id"])
               for number in ("+12025551234", "+12025552345", "+12025553456", "+12025556789")]
     with ThreadPoolExecutor(max_workers=4) as pool:
         texts = list(pool.map(lambda order: "".join(pdf_text(render_loa_pdf(order, preview=True))), orders * 2))

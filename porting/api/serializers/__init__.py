@@ -7,8 +7,17 @@ from porting.api.serializers.approval_requests import (
     ApprovalRequestListOut,
     ApprovalRequestOut,
 )
+from porting.api.serializers.comments import CommentCreateSerializer, CommentListOut, CommentOut
+from porting.api.serializers.documents import (
+    DocumentCreateSerializer,
+    DocumentListOut,
+    DocumentOut,
+    DownloadLinkOut,
+    RequirementOut,
+)
 from porting.api.serializers.eligibility import EligibilityOut, EligibilityRequestSerializer
-from porting.api.serializers.events import EventListOut, EventOut
+from porting.api.serializers.events import AuditOut, EventListOut, EventOut
+from porting.api.serializers.foc_windows import FocWindowListOut, FocWindowOut
 from porting.api.serializers.orders import (
     ApproveSerializer,
     CancelSerializer,
@@ -39,7 +48,16 @@ from porting.api.serializers.webhooks import (
 )
 
 __all__ = [
+    "AuditOut",
+    "CommentCreateSerializer",
+    "CommentListOut",
+    "CommentOut",
     "CountOut",
+    "DocumentCreateSerializer",
+    "DocumentListOut",
+    "DocumentOut",
+    "DownloadLinkOut",
+    "RequirementOut",
     "DeliveriesQuerySerializer",
     "EventsQuerySerializer",
     "FeedEventListOut",
@@ -63,6 +81,8 @@ __all__ = [
     "EligibilityRequestSerializer",
     "EventListOut",
     "EventOut",
+    "FocWindowListOut",
+    "FocWindowOut",
     "ListQuerySerializer",
     "PortOrderCreateSerializer",
     "PortOrderListOut",

@@ -2,8 +2,16 @@
 from __future__ import annotations
 
 from porting.api.views.approval_requests import ApprovalRequestsView
+from porting.api.views.comments import PortOrderCommentsView
+from porting.api.views.documents import (
+    PortOrderDocumentDownloadLinkView,
+    PortOrderDocumentsView,
+    PortOrderDocumentView,
+    document_download,
+)
 from porting.api.views.eligibility import EligibilityView
-from porting.api.views.events import PortOrderEventsView
+from porting.api.views.events import PortOrderAuditView, PortOrderEventsView
+from porting.api.views.foc_windows import PortOrderAllowedFocWindowsView
 from porting.api.views.loa import PortOrderLoaView
 from porting.api.views.orders import (
     PortOrderApproveView,
@@ -29,9 +37,15 @@ __all__ = [
     "EventDetailView",
     "EventFeedView",
     "EventRedeliverView",
+    "PortOrderAllowedFocWindowsView",
     "PortOrderApproveView",
+    "PortOrderAuditView",
     "PortOrderCancelView",
+    "PortOrderCommentsView",
     "PortOrderDetailView",
+    "PortOrderDocumentDownloadLinkView",
+    "PortOrderDocumentView",
+    "PortOrderDocumentsView",
     "PortOrderEventsView",
     "PortOrderListView",
     "PortOrderLoaView",
@@ -45,4 +59,5 @@ __all__ = [
     "WebhookEndpointRecoverView",
     "WebhookEndpointRotateView",
     "WebhookEndpointTestView",
+    "document_download",
 ]
