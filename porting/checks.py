@@ -12,7 +12,7 @@ from typing import Any
 from cryptography.fernet import Fernet
 from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning
+from django.core.checks import CheckMessage, Error, Info, Warning
 
 from porting.apikeys import DEMO_API_KEY_HMAC_KEY
 from porting.fields import DEMO_FIELD_ENCRYPTION_KEY
@@ -44,6 +44,15 @@ def secret_key_lists_check(app_configs: Sequence[AppConfig] | None, **kwargs: An
             hint=f"Set API_KEY_HMAC_KEYS to a long random string ({HMAC_KEY_COMMAND}). API keys made with "
                  "the demo key keep working only while it is listed after the new one.",
             id="porting.W002",
+        ))
+    if not settings.PORTING_SEAL_P12:
+        # Info, not a warning: a generated seal is valid and DESIGN §7 allows it; a production operator brings
+        # its own so that others can tell its seal from anyone's self-signed one (README "Evidence").
+        warnings.append(Info(
+            "PORTING_SEAL_P12 is not set: LOAs are sealed with a generated self-signed certificate.",
+            hint="Set PORTING_SEAL_P12 (and PORTING_SEAL_P12_PASSWORD) to the operator's certificate and key, "
+                 "issued by a CA that the recipients of your LOAs trust.",
+            id="porting.I001",
         ))
     return warnings
 

@@ -145,3 +145,13 @@ def test_check_refuses_a_field_encryption_key_that_is_not_a_fernet_key(settings)
     settings.FIELD_ENCRYPTION_KEYS = ["not-a-fernet-key"]
     with pytest.raises(SystemCheckError, match="porting.E001"):
         call_command("check", stdout=StringIO(), stderr=StringIO())
+
+
+def test_check_deploy_notes_a_generated_seal_without_failing(settings):
+    settings.DEBUG = False
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    settings.API_KEY_HMAC_KEYS = [NEW_HMAC_KEY]
+    settings.PORTING_SEAL_P12 = ""
+    assert "porting.I001" in deploy_check(fail_level="ERROR")  # an Info: listed, never a failure
+    settings.PORTING_SEAL_P12 = "/etc/portico/seal.p12"
+    assert "porting.I001" not in deploy_check(fail_level="ERROR")
