@@ -21,6 +21,7 @@ class Effect(enum.StrEnum):
     STATUS_EMAIL = "status_email"
     WEBHOOK_DELIVERY = "webhook_delivery"
     WEBHOOK_DISABLED_EMAIL = "webhook_disabled_email"
+    DOCUMENT_FILE_DELETE = "document_file_delete"
 
 
 # Each queue has its own workers, so a slow email server or webhook receiver never delays a carrier submit.
@@ -28,6 +29,7 @@ QUEUE_OF: dict[Effect, str] = {
     Effect.CARRIER_SUBMIT: "carrier",
     Effect.CARRIER_CANCEL: "carrier",
     Effect.LOA_RENDER: "loa",
+    Effect.DOCUMENT_FILE_DELETE: "loa",  # file work, like the LOA: a slow store never delays a carrier call
     Effect.APPROVAL_REQUEST_EMAIL: "email",
     Effect.STATUS_EMAIL: "email",
     Effect.WEBHOOK_DELIVERY: "webhooks",

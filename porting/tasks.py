@@ -64,6 +64,7 @@ register_handler(Effect.CARRIER_SUBMIT, lambda m: services.port_order_send_to_ca
 register_handler(Effect.CARRIER_CANCEL, lambda m: services.port_order_cancel_at_carrier(order_id=m.target_id))
 register_handler(Effect.LOA_RENDER, lambda m: services.port_order_generate_loa(order_id=m.target_id))
 register_handler(Effect.APPROVAL_REQUEST_EMAIL, _send_approval_request_email)
+register_handler(Effect.DOCUMENT_FILE_DELETE, lambda m: services.document_file_remove(document_id=m.target_id))
 register_handler(Effect.STATUS_EMAIL, lambda m: status_email(event_id=m.target_id, audience=m.payload["audience"]))
 register_handler(Effect.WEBHOOK_DELIVERY, lambda m: services.webhook_deliver(message=m))
 register_handler(Effect.WEBHOOK_DISABLED_EMAIL, lambda m: webhook_disabled_email(endpoint_id=m.target_id))

@@ -39,6 +39,7 @@ from porting.services.desk import (
 )
 from porting.services.documents import (
     approval_request_document_attach,
+    document_file_remove,
     port_order_document_attach,
     port_order_document_delete,
 )
@@ -64,6 +65,7 @@ from porting.services.webhooks import (
 )
 
 __all__ = [
+    "document_file_remove",
     "DESK_ACTIONS",
     "ESIGN_CONSENT_VERSION",
     "SYSTEM",

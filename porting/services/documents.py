@@ -4,17 +4,17 @@ deleted until the order is submitted. Each writes its audit event (``document.at
 
 The file is checked (``porting.documents.inspect_document``) and stored before the transaction, under a
 name made of the ids; if the transaction fails the stored file is removed again. A deleted document's
-file is removed once the deletion has committed.
+file is removed once the deletion has committed, by an outbox effect (retried while the store is down).
 """
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from porting import outbox
 from porting.documents import (
     clean_filename,
     documents_storage,
@@ -22,6 +22,7 @@ from porting.documents import (
     missing_document_types,
     storage_name_for,
 )
+from porting.effects import Effect
 from porting.errors import InvalidState, NotFound, ValidationFailed, field_error
 from porting.fields import new_typeid
 from porting.models import (
@@ -37,7 +38,6 @@ from porting.models import (
 from porting.services.approval_requests import approval_request_signed_copy_available
 from porting.services.audit import Actor, lock_order, record_event
 
-logger = logging.getLogger(__name__)
 
 # "Only before submit": once the carrier has had the order, its documents are part of what was sent.
 DELETABLE_STATUSES = (PortStatus.DRAFT, PortStatus.APPROVED)
@@ -98,16 +98,17 @@ def approval_request_document_attach(*, request: ApprovalRequest, file: File[Any
                                       actor=Actor(ActorType.CUSTOMER, request.pk))
 
 
-def _remove_stored(name: str) -> None:
-    try:
-        documents_storage().delete(name)
-    except Exception:  # the deletion stands; a file left behind is logged for the operator to remove
-        logger.exception("Could not remove the stored file %s of a deleted document", name)
+def document_file_remove(*, document_id: str) -> None:
+    """The outbox's DOCUMENT_FILE_DELETE: remove a deleted document's stored file. Idempotent (a file already
+    gone is fine); a store that fails is retried on the outbox's schedule, and a dead row shows on the desk."""
+    document = Document.objects.filter(pk=document_id, deleted_at__isnull=False).first()
+    if document is not None:
+        documents_storage().delete(document.storage_name)
 
 
 def port_order_document_delete(*, order: PortOrder, document: Document, actor: Actor) -> None:
     """Delete a document of a draft or approved order (409 once submitted). Its row stays for the audit
-    trail, marked deleted; its stored file is removed after the commit."""
+    trail, marked deleted; its stored file is removed after the commit (outbox: DOCUMENT_FILE_DELETE)."""
     with transaction.atomic():
         order = lock_order(order)
         if order.status not in DELETABLE_STATUSES:
@@ -120,5 +121,4 @@ def port_order_document_delete(*, order: PortOrder, document: Document, actor: A
         record_event(order, "document.deleted", actor, data={
             "document_id": document.pk, "type": document.type, "filename": document.filename,
         })
-        name = document.storage_name
-        transaction.on_commit(lambda: _remove_stored(name))
+        outbox.put(Effect.DOCUMENT_FILE_DELETE, target_id=document.pk, order=order)

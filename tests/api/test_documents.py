@@ -303,6 +303,33 @@ def test_a_download_link_works_without_the_key_for_one_hour_then_410(api, clock)
     assert anonymous.get(fresh).status_code == 200
 
 
+def test_a_store_that_fails_to_delete_the_file_is_retried_by_the_outbox(api, private_storage, clock,
+                                                                     django_capture_on_commit_callbacks):
+    """Removing the stored file is an outbox effect: a store that is down delays it, never loses it."""
+    import datetime as dt
+
+    from django.core.files.storage import FileSystemStorage
+
+    from tests.outbox.helpers import row, sweep
+
+    order = api.create()
+    document = attached(api, order["id"])
+    stored = private_storage / "docs" / Document.objects.get(pk=document["id"]).storage_name
+    real_delete = FileSystemStorage.delete
+    FileSystemStorage.delete = lambda self, name: (_ for _ in ()).throw(OSError("store unreachable"))
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api.client.delete(f"{URL}/{order['id']}/documents/{document['id']}", **api.headers())
+    finally:
+        FileSystemStorage.delete = real_delete
+    assert response.status_code == 204 and stored.exists()
+    pending = row(order["id"], "document_file_delete")
+    assert pending.status == "pending" and "store unreachable" in pending.last_error
+    clock.shift(dt.timedelta(minutes=5))
+    sweep()
+    assert row(order["id"], "document_file_delete").status == "done" and not stored.exists()
+
+
 def test_a_forged_or_mangled_link_is_a_404_and_a_deleted_documents_link_a_410(api):
     order = api.create()
     document = attached(api, order["id"])
