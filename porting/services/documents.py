@@ -38,7 +38,6 @@ from porting.models import (
 from porting.services.approval_requests import approval_request_signed_copy_available
 from porting.services.audit import Actor, lock_order, record_event
 
-
 # "Only before submit": once the carrier has had the order, its documents are part of what was sent.
 DELETABLE_STATUSES = (PortStatus.DRAFT, PortStatus.APPROVED)
 
