@@ -36,11 +36,8 @@ longest any one wait may take, 300 s), BENCH_KEEP_DB=1 keeps the database afterw
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
-import resource
-import signal
 import statistics
 import subprocess
 import sys
@@ -50,6 +47,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.harness import CpuMeter, admin_execute, stop_session  # noqa: E402 - after the path is set
+
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portico_bench_outbox")
 DB_NAME = DATABASE_URL.rsplit("/", 1)[1]
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -70,14 +70,6 @@ ENV = {
     "SECRET_KEY": "bench-secret-key-not-for-production-0123456789abcdef",
 }
 QUEUES = "carrier,loa,email,webhooks"
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def admin_execute(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def clear_outbox() -> None:
@@ -126,17 +118,7 @@ class Workers:
 
     def stop(self) -> None:
         for p in self.procs:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGTERM)
-        for p in self.procs:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait(timeout=10)
-        for p in self.procs:  # prefork children that outlived their parent, by the session id
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(p.pid, signal.SIGKILL)
+            stop_session(p)
 
 
 def purge(app) -> None:  # noqa: ANN001
@@ -144,71 +126,6 @@ def purge(app) -> None:  # noqa: ANN001
     purged = app.control.purge()
     print(f"    (bound of {TIMEOUT:g} s reached: purged {purged} queued message(s))", flush=True)
     time.sleep(3)  # the few messages the workers had prefetched
-
-
-class CpuMeter:
-    """CPU seconds used by this process (the producer), the workers' processes and the bench database's
-    PostgreSQL backends, and how many sessions were opened on it. Backends are sampled once a second
-    while waiting: one that lives less than that is missed (see the sessions count)."""
-
-    def __init__(self, sessions: set[int]) -> None:
-        self.sessions = sessions
-        self.first: dict[tuple[str, int], float] = {}
-        self.last: dict[tuple[str, int], float] = {}
-        self.polled = 0.0
-
-    def _snapshot(self) -> dict[tuple[str, int], float]:
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME])
-            backends = {row[0] for row in cursor.fetchall()}
-        snap = {}
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            pid, session, cpu = int(entry.name), int(fields[3]), (int(fields[11]) + int(fields[12])) / TICK
-            if session in self.sessions:
-                snap[("workers", pid)] = cpu
-            elif pid in backends:
-                snap[("postgres", pid)] = cpu
-        return snap
-
-    @staticmethod
-    def pg_sessions() -> int:
-        """Sessions ever opened on the bench database (counted at connect, reported within about a second)."""
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = %s", [DB_NAME])
-            return cursor.fetchone()[0]
-
-    def start(self) -> None:
-        self.sessions_at_start = self.pg_sessions()
-        self.first = self._snapshot()
-        self.last = dict(self.first)
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        self.producer = usage.ru_utime + usage.ru_stime
-        self.polled = time.monotonic()
-
-    def poll(self) -> None:
-        if time.monotonic() - self.polled >= 1.0:
-            self.last.update(self._snapshot())
-            self.polled = time.monotonic()
-
-    def stop(self) -> dict[str, float]:
-        self.last.update(self._snapshot())
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        used = {"producer": usage.ru_utime + usage.ru_stime - self.producer, "workers": 0.0, "postgres": 0.0}
-        for key, cpu in self.last.items():
-            used[key[0]] += cpu - self.first.get(key, 0.0)
-        time.sleep(1.1)  # backends report their statistics at most once a second
-        used["sessions"] = self.pg_sessions() - self.sessions_at_start
-        return used
 
 
 # --- 1. throughput -------------------------------------------------------------------------------
@@ -416,8 +333,8 @@ def main() -> None:
     redis_client.flushdb()
     load_before = os.getloadavg()
     print(f"Creating {DATABASE_URL}, Redis {REDIS_URL} …", flush=True)
-    admin_execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    admin_execute(f'CREATE DATABASE "{DB_NAME}"')
+    admin_execute(DATABASE_URL, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    admin_execute(DATABASE_URL, f'CREATE DATABASE "{DB_NAME}"')
     log_dir = Path(tempfile.mkdtemp(prefix="bench-outbox-"))
     workers: Workers | None = None
     try:
@@ -445,7 +362,7 @@ def main() -> None:
         # 1 and 2: two prefork workers of one child each.
         workers = Workers("prefork", ["-c", "1"], log_dir)
         workers.wait_ready(app)
-        meter = CpuMeter(workers.sessions)
+        meter = CpuMeter({"workers": workers.sessions}, DB_NAME, producer=True, own_backend=True)
         bare_round(app, redis_client, meter, 200), outbox_round(app, order, meter, 200)  # warm-up
         rounds = []
         for number in range(ROUNDS):
@@ -483,7 +400,7 @@ def main() -> None:
         connections.close_all()
         redis_client.flushdb()
         if not KEEP_DB:
-            admin_execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+            admin_execute(DATABASE_URL, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
     print(f"\nthroughput, {EFFECTS} each, 2 workers -c 1 (prefork)  {'effects/s':>10} {'seconds':>8} {'put/publish s':>13}"
           f"   CPU ms per effect: {'producer':>8} {'workers':>8} {'postgres':>8} {'total':>6}   new PG sessions")

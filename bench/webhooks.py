@@ -49,12 +49,10 @@ keeps the database afterwards.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import select
-import signal
 import socket
 import statistics
 import subprocess
@@ -67,6 +65,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.harness import CpuMeter, admin_execute, stop_session  # noqa: E402 - after the path is set
+
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portico_bench_webhooks")
 DB_NAME = DATABASE_URL.rsplit("/", 1)[1]
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -92,14 +93,6 @@ ENV = {
     "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     "SECRET_KEY": "bench-secret-key-not-for-production-0123456789abcdef",
 }
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def admin_execute(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def clear_deliveries() -> None:
@@ -109,21 +102,6 @@ def clear_deliveries() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute(f'TRUNCATE "{WebhookDelivery._meta.db_table}", "{OutboxMessage._meta.db_table}" CASCADE')
-
-
-def stop_session(proc: subprocess.Popen, grace: float = 20) -> None:
-    """Stop a process started with start_new_session=True, and anything left in its session."""
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
 
 
 # --- receivers -----------------------------------------------------------------------------------
@@ -250,68 +228,6 @@ def purge(app, redis_client) -> None:  # noqa: ANN001
     time.sleep(3)
 
 
-class CpuMeter:
-    """CPU seconds used by groups of processes (by session id), the bench database's PostgreSQL backends,
-    and how many sessions were opened on that database. Backends are sampled once a second while
-    waiting: one that lives less than that is missed (see the sessions count)."""
-
-    def __init__(self, groups: dict[str, set[int]]) -> None:
-        self.groups = groups
-        self.first: dict[tuple[str, int], float] = {}
-        self.last: dict[tuple[str, int], float] = {}
-        self.polled = 0.0
-
-    def _snapshot(self) -> dict[tuple[str, int], float]:
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [DB_NAME])
-            backends = {row[0] for row in cursor.fetchall()}
-        snap = {}
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            pid, session, cpu = int(entry.name), int(fields[3]), (int(fields[11]) + int(fields[12])) / TICK
-            for group, sessions in self.groups.items():
-                if session in sessions:
-                    snap[(group, pid)] = cpu
-            if pid in backends:
-                snap[("postgres", pid)] = cpu
-        return snap
-
-    @staticmethod
-    def pg_sessions() -> int:
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = %s", [DB_NAME])
-            return cursor.fetchone()[0]
-
-    def start(self) -> None:
-        self.sessions_at_start = self.pg_sessions()
-        self.first = self._snapshot()
-        self.last = dict(self.first)
-        self.polled = time.monotonic()
-
-    def poll(self) -> None:
-        if time.monotonic() - self.polled >= 1.0:
-            self.last.update(self._snapshot())
-            self.polled = time.monotonic()
-
-    def stop(self) -> dict[str, float]:
-        self.last.update(self._snapshot())
-        used = {group: 0.0 for group in [*self.groups, "postgres"]}
-        for key, cpu in self.last.items():
-            used[key[0]] += cpu - self.first.get(key, 0.0)
-        time.sleep(1.1)  # backends report their statistics at most once a second
-        used["sessions"] = self.pg_sessions() - self.sessions_at_start
-        return used
-
-
 class Statements:
     """A Django execute wrapper: counts and times each statement by its shape (kind and table)."""
 
@@ -421,7 +337,7 @@ def delivery_round(app, redis_client, workers: Workers, receivers: Receivers, pr
     workers.consume(app, on=False)
     produced = producer.batch(EVENTS)
     queued = redis_client.llen(QUEUE)
-    meter = CpuMeter({"workers": workers.sessions, "receivers": receivers.sessions})
+    meter = CpuMeter({"workers": workers.sessions, "receivers": receivers.sessions}, DB_NAME)
     meter.start()
     started = workers.consume(app, on=True)
     stats = receivers.wait_for(expected, meter)
@@ -461,7 +377,7 @@ def floor_round(receivers: Receivers, bodies: list, log_dir: Path) -> dict:
             ready, _, _ = select.select([p.stdout], [], [], 60)
             if not ready or p.stdout.readline().strip() != "ready":
                 raise SystemExit("a floor process did not start")
-        meter = CpuMeter({"floor": {p.pid for p in procs}, "receivers": receivers.sessions})
+        meter = CpuMeter({"floor": {p.pid for p in procs}, "receivers": receivers.sessions}, DB_NAME)
         meter.start()
         started = time.time()
         for p in procs:
@@ -676,8 +592,8 @@ def main() -> None:
     redis_client.flushdb()
     load_before = os.getloadavg()
     print(f"Creating {DATABASE_URL}, Redis {REDIS_URL} …", flush=True)
-    admin_execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    admin_execute(f'CREATE DATABASE "{DB_NAME}"')
+    admin_execute(DATABASE_URL, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    admin_execute(DATABASE_URL, f'CREATE DATABASE "{DB_NAME}"')
     log_dir = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
     workers: Workers | None = None
     receivers: Receivers | None = None
@@ -748,7 +664,7 @@ def main() -> None:
         connections.close_all()
         redis_client.flushdb()
         if not KEEP_DB:
-            admin_execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+            admin_execute(DATABASE_URL, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
     deliveries = EVENTS * ENDPOINTS
     first = rounds[0]["delivery"]
