@@ -51,7 +51,6 @@ def port_order_comment(
             body=body, action_required=action_required,
         )
         if action_required and not order.action_required:
-            order.action_required = True
             PortOrder.objects.filter(pk=order.pk).update(action_required=True)
         record_event(order, "comment.created", staff_actor(user), data=_event_data(comment))
     return comment
